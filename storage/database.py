@@ -71,3 +71,35 @@ def session_factories(
     writer_engine = engine.execution_options(sqlite_begin="IMMEDIATE")
     writer = async_sessionmaker(writer_engine, expire_on_commit=False)
     return reader, writer
+
+
+class Database:
+    """The engine and its two session factories, built once by the composition root.
+
+    ``transaction()`` is the unit of work: it opens a session whose transaction takes the write
+    lock up front on SQLite; the caller commits explicitly, and anything not committed is rolled
+    back when the block ends. ``snapshot()`` is for reads and never writes.
+    """
+
+    def __init__(self, url: str, **engine_kwargs: Any) -> None:
+        self.url = normalise_url(url)
+        self.engine = create_engine(self.url, **engine_kwargs)
+        self._reader, self._writer = session_factories(self.engine)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return is_sqlite(self.url)
+
+    def transaction(self) -> AsyncSession:
+        return self._writer()
+
+    def snapshot(self) -> AsyncSession:
+        return self._reader()
+
+    async def ping(self) -> bool:
+        async with self.engine.connect() as connection:
+            await connection.exec_driver_sql("SELECT 1")
+        return True
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
