@@ -7,7 +7,7 @@ metadata's naming convention so migrations stay reviewable.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -37,7 +37,6 @@ NAMING_CONVENTION = {
 }
 
 
-
 class Timestamp(TypeDecorator[datetime]):
     """A timezone-aware UTC timestamp on every backend (SQLite keeps no zone of its own)."""
 
@@ -63,7 +62,11 @@ def utcnow() -> datetime:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {datetime: Timestamp(), dict[str, Any]: JSON, list[Any]: JSON}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: Timestamp(),
+        dict[str, Any]: JSON,
+        list[Any]: JSON,
+    }
 
 
 class Seller(Base):

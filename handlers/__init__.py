@@ -1,0 +1,1 @@
+"""Telegram handlers: commands, buttons, errors. :func:`handlers.registry.register` wires them."""

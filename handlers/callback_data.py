@@ -1,0 +1,79 @@
+"""The text inside inline buttons, and its strict parser.
+
+Callback data comes back from the client and is never trusted: it only names an action and an
+order number. Every handler re-checks that the order belongs to the seller linked to the account
+that pressed the button, so a replayed or forged button changes nothing.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass
+
+
+class Action(enum.StrEnum):
+    PROCESSING = "processing"
+    SHIPPED = "shipped"
+    COMPLETE = "complete"
+    REFUNDED = "refunded"
+    DETAILS = "details"
+    ADDRESS = "address"
+    FORM = "form"
+    REPLY = "reply"
+    SNOOZE = "snooze"
+
+
+#: Buttons inside a flow: the answer to the question on screen.
+class Step(enum.StrEnum):
+    SKIP = "skip"
+    CONFIRM = "confirm"
+    CANCEL = "cancel"
+    REFUND = "refund"
+    EXCHANGE = "exchange"
+
+
+_ORDER = re.compile(r"^o:(?P<action>[a-z]{1,16}):(?P<number>[0-9A-Za-z-]{1,40})$")
+_STEP = re.compile(r"^s:(?P<step>[a-z]{1,16})$")
+
+
+class ForgedCallback(ValueError):
+    """Callback data that this bot could not have produced."""
+
+
+@dataclass(frozen=True, slots=True)
+class OrderCallback:
+    action: Action
+    number: str
+
+    def encode(self) -> str:
+        return f"o:{self.action.value}:{self.number}"
+
+    @classmethod
+    def decode(cls, data: str | None) -> OrderCallback:
+        match = _ORDER.match(data or "")
+        if match is None:
+            raise ForgedCallback(data)
+        try:
+            action = Action(match["action"])
+        except ValueError:
+            raise ForgedCallback(data) from None
+        return cls(action, match["number"])
+
+
+def step_data(step: Step) -> str:
+    return f"s:{step.value}"
+
+
+def decode_step(data: str | None) -> Step:
+    match = _STEP.match(data or "")
+    if match is None:
+        raise ForgedCallback(data)
+    try:
+        return Step(match["step"])
+    except ValueError:
+        raise ForgedCallback(data) from None
+
+
+ORDER_PATTERN = r"^o:"
+STEP_PATTERN = r"^s:"

@@ -1,0 +1,1 @@
+"""Gettext catalogs (messages.pot, bg/ and en/); compiled to .mo at install."""

@@ -1,0 +1,121 @@
+"""Reads and writes of the replica that more than one part of the bot needs.
+
+Functions take the caller's session; they add and get, and never commit: the unit of work that
+opened the session decides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.lifecycle import FINAL_STATUSES, Status
+from storage.models import HistoryEntry, Order, Seller, TelegramAccount
+
+OPEN_STATUSES = tuple(
+    s.value for s in Status if s not in FINAL_STATUSES and s is not Status.COMPLETE
+)
+
+
+async def account(session: AsyncSession, user_id: int) -> TelegramAccount | None:
+    return await session.get(TelegramAccount, user_id)
+
+
+async def linked_account(session: AsyncSession, user_id: int) -> TelegramAccount | None:
+    found = await session.get(TelegramAccount, user_id)
+    return found if found is not None and found.seller_id is not None else None
+
+
+async def seller(session: AsyncSession, seller_id: str) -> Seller | None:
+    return await session.get(Seller, seller_id)
+
+
+async def ensure_seller(session: AsyncSession, seller_id: str) -> Seller:
+    found = await session.get(Seller, seller_id)
+    if found is None:
+        found = Seller(id=seller_id)
+        session.add(found)
+        await session.flush()
+    return found
+
+
+async def seller_accounts(session: AsyncSession, seller_id: str) -> Sequence[TelegramAccount]:
+    """Every active Telegram account linked to the seller, oldest link first."""
+    result = await session.scalars(
+        select(TelegramAccount)
+        .where(TelegramAccount.seller_id == seller_id, TelegramAccount.active.is_(True))
+        .order_by(TelegramAccount.linked_at, TelegramAccount.user_id)
+    )
+    return result.all()
+
+
+async def order(session: AsyncSession, order_id: str) -> Order | None:
+    return await session.get(Order, order_id)
+
+
+async def seller_order(session: AsyncSession, seller_id: str, number: str) -> Order | None:
+    """The order with this number, only if it belongs to the seller."""
+    return await session.scalar(
+        select(Order).where(Order.number == number, Order.seller_id == seller_id)
+    )
+
+
+async def open_orders(session: AsyncSession, seller_id: str, limit: int = 30) -> Sequence[Order]:
+    result = await session.scalars(
+        select(Order)
+        .where(Order.seller_id == seller_id, Order.status.in_(OPEN_STATUSES))
+        .order_by(Order.ship_by.is_(None), Order.ship_by, Order.placed_at)
+        .limit(limit)
+    )
+    return result.all()
+
+
+async def history(session: AsyncSession, order_id: str) -> Sequence[HistoryEntry]:
+    result = await session.scalars(
+        select(HistoryEntry)
+        .where(HistoryEntry.order_id == order_id)
+        .order_by(HistoryEntry.created_at, HistoryEntry.id)
+    )
+    return result.all()
+
+
+async def pending_changes(session: AsyncSession, order_id: str) -> int:
+    result = await session.scalars(
+        select(HistoryEntry.id).where(
+            HistoryEntry.order_id == order_id, HistoryEntry.sync_state == "pending"
+        )
+    )
+    return len(result.all())
+
+
+def append_history(
+    session: AsyncSession,
+    order: Order,
+    *,
+    status: str,
+    source: str,
+    sync_state: str,
+    at: datetime,
+    comment: str | None = None,
+    tracking_number: str | None = None,
+    carrier: str | None = None,
+    resolution: str | None = None,
+    actor_telegram_id: int | None = None,
+) -> HistoryEntry:
+    entry = HistoryEntry(
+        order_id=order.id,
+        status=status,
+        comment=comment,
+        tracking_number=tracking_number,
+        carrier=carrier,
+        resolution=resolution,
+        source=source,
+        actor_telegram_id=actor_telegram_id,
+        sync_state=sync_state,
+        created_at=at,
+    )
+    session.add(entry)
+    return entry
