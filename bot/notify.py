@@ -23,7 +23,7 @@ Render = Callable[[Reader], tuple[str, InlineKeyboardMarkup | None]]
 
 @dataclass(frozen=True, slots=True)
 class Defaults:
-    """What a seller gets until they choose: from DEFAULT_LOCALE, DEFAULT_TIMEZONE, REMINDER_HOUR."""
+    """What a seller gets until they choose (DEFAULT_LOCALE, DEFAULT_TIMEZONE, REMINDER_HOUR)."""
 
     locale: str = "bg"
     timezone: str = "Europe/Sofia"
