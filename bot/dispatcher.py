@@ -15,8 +15,8 @@ from datetime import UTC, datetime, timedelta
 from html import escape
 
 from sqlalchemy import exists, select
-from sqlalchemy.orm import aliased
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from bot.domain.lifecycle import Status
 from bot.i18n import translator
