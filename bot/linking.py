@@ -1,0 +1,117 @@
+"""One-time link codes that tie a Telegram account to a marketplace seller.
+
+A code is shown once (``chopni-bot link`` or the admin API), stored only as a SHA-256 hash,
+valid for 24 hours and for one use. Several accounts may be linked to one seller.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage import repositories
+from storage.database import Database
+from storage.models import LinkCode, TelegramAccount
+
+CODE_LIFETIME = timedelta(hours=24)
+_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+class LinkRefusal(enum.StrEnum):
+    UNKNOWN = "unknown"
+    EXPIRED = "expired"
+    USED = "used"
+
+
+class LinkRefused(Exception):
+    def __init__(self, reason: LinkRefusal) -> None:
+        super().__init__(reason.value)
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedCode:
+    code: str
+    seller_id: str
+    expires_at: datetime
+
+    def deep_link(self, bot_username: str | None) -> str:
+        return f"https://t.me/{bot_username or 'your_bot'}?start={self.code}"
+
+
+def hash_code(code: str) -> str:
+    return hashlib.sha256(code.strip().upper().encode()).hexdigest()
+
+
+class Linker:
+    def __init__(
+        self, db: Database, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    ) -> None:
+        self._db = db
+        self._clock = clock
+
+    async def issue(self, seller_id: str) -> IssuedCode:
+        """Create a fresh code for ``seller_id`` (the seller is created if new)."""
+        code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(16))
+        expires_at = self._clock() + CODE_LIFETIME
+        async with self._db.transaction() as session:
+            await repositories.ensure_seller(session, seller_id)
+            session.add(
+                LinkCode(code_hash=hash_code(code), seller_id=seller_id, expires_at=expires_at)
+            )
+            await session.commit()
+        return IssuedCode(code, seller_id, expires_at)
+
+    async def redeem(
+        self, code: str, *, user_id: int, chat_id: int, telegram_locale: str | None
+    ) -> str:
+        """Link the account with ``code``; returns the seller id."""
+        now = self._clock()
+        async with self._db.transaction() as session:
+            link = await session.get(LinkCode, hash_code(code))
+            if link is None:
+                raise LinkRefused(LinkRefusal.UNKNOWN)
+            if link.used_at is not None:
+                raise LinkRefused(LinkRefusal.USED)
+            if link.expires_at <= now:
+                raise LinkRefused(LinkRefusal.EXPIRED)
+            link.used_at = now
+            link.used_by = user_id
+            await self._link(session, link.seller_id, user_id, chat_id, telegram_locale, now)
+            await session.commit()
+            return link.seller_id
+
+    async def link_directly(
+        self, seller_id: str, *, user_id: int, chat_id: int, telegram_locale: str | None
+    ) -> None:
+        """Link without a code: only for the sandbox's demo seller."""
+        async with self._db.transaction() as session:
+            await repositories.ensure_seller(session, seller_id)
+            await self._link(session, seller_id, user_id, chat_id, telegram_locale, self._clock())
+            await session.commit()
+
+    @staticmethod
+    async def _link(
+        session: AsyncSession,
+        seller_id: str,
+        user_id: int,
+        chat_id: int,
+        telegram_locale: str | None,
+        now: datetime,
+    ) -> None:
+        account = await session.get(TelegramAccount, user_id)
+        if account is None:
+            account = TelegramAccount(user_id=user_id, chat_id=chat_id)
+            session.add(account)
+        account.chat_id = chat_id
+        account.seller_id = seller_id
+        account.telegram_locale = telegram_locale
+        account.active = True
+        account.blocked_at = None
+        account.linked_at = now

@@ -1,0 +1,26 @@
+"""The typed callback context: handlers reach the runtime as ``context.runtime``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from telegram.ext import CallbackContext, ExtBot
+
+if TYPE_CHECKING:
+    from bot.app import Runtime
+
+
+class BotData:
+    """Application-wide data; never persisted (it holds live clients, not state)."""
+
+    def __init__(self) -> None:
+        self.runtime: Runtime | None = None
+
+
+class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
+    @property
+    def runtime(self) -> Runtime:
+        runtime = self.bot_data.runtime
+        if runtime is None:
+            raise RuntimeError("the runtime is attached in post_init, before any update")
+        return runtime

@@ -1,0 +1,64 @@
+"""Who is talking: the Telegram account, the seller it serves, and how to speak to them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram import Update
+
+from bot.i18n import Gettext
+from bot.notify import reader_for
+from handlers.context import Context
+from handlers.views import Reader
+from storage import repositories
+from storage.models import TelegramAccount
+
+
+@dataclass(frozen=True, slots=True)
+class Who:
+    user_id: int
+    chat_id: int
+    account: TelegramAccount | None
+    reader: Reader
+
+    @property
+    def seller_id(self) -> str | None:
+        return self.account.seller_id if self.account and self.account.active else None
+
+    @property
+    def _(self) -> Gettext:
+        return self.reader._
+
+    @property
+    def locale(self) -> str:
+        return self.reader.locale
+
+
+async def identify(update: Update, context: Context) -> Who:
+    """Look up the account behind the update, remembering the language Telegram reports."""
+    user = update.effective_user
+    chat = update.effective_chat
+    if user is None or chat is None:
+        raise LookupError("update without a user or chat")
+    runtime = context.runtime
+    async with runtime.db.snapshot() as session:
+        account = await repositories.account(session, user.id)
+        seller = None
+        if account is not None and account.seller_id is not None:
+            seller = await repositories.seller(session, account.seller_id)
+    if account is not None and (
+        account.telegram_locale != user.language_code or account.chat_id != chat.id
+    ):
+        async with runtime.db.transaction() as session:
+            stored = await repositories.account(session, user.id)
+            if stored is not None:
+                stored.telegram_locale = user.language_code
+                stored.chat_id = chat.id
+                await session.commit()
+                account = stored
+    # An unlinked account still has a language: its own choice, or Telegram's.
+    probe = account or TelegramAccount(
+        user_id=user.id, chat_id=chat.id, locale=None, telegram_locale=user.language_code
+    )
+    reader = reader_for(probe, seller, runtime.defaults)
+    return Who(user_id=user.id, chat_id=chat.id, account=account, reader=reader)
