@@ -78,6 +78,24 @@ def resolution(_: Gettext) -> InlineKeyboardMarkup:
     )
 
 
+def form_and_cancel(number: str, _: Gettext) -> InlineKeyboardMarkup:
+    """Under the shipping checklist: the printable refund form, or leave."""
+    return InlineKeyboardMarkup(
+        [[_order_button(_("Refund form"), Action.FORM, number)], [_cancel(_)]]
+    )
+
+
+def language() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton("🇧🇬 Български", callback_data="lang:bg"),
+                InlineKeyboardButton("🇬🇧 English", callback_data="lang:en"),
+            ]
+        ]
+    )
+
+
 def cancel_only(_: Gettext) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[_cancel(_)]])
 
