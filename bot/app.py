@@ -1,0 +1,267 @@
+"""The composition root: builds every part from the settings and runs them on one event loop.
+
+PTB's Application handles Telegram (long polling, or updates pushed to ``POST /telegram``),
+Starlette + uvicorn serve HTTP, and three delivery loops work the inbox and the two outboxes.
+Nothing here runs at import time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import logging
+import os
+import secrets
+import signal
+import socket
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any
+
+import httpx
+import uvicorn
+from telegram import BotCommand, BotCommandScopeChat
+from telegram.error import TelegramError
+from telegram.ext import Application, ApplicationBuilder, ContextTypes
+
+from bot.dispatcher import MarketplaceDispatcher
+from bot.events import EventProcessor
+from bot.http import build_http_app
+from bot.i18n import LOCALES, translator
+from bot.inbox import WebhookReceiver
+from bot.leases import Lease
+from bot.linking import Linker
+from bot.marketplace import Marketplace
+from bot.marketplace.client import HttpMarketplace
+from bot.marketplace.sandbox import SandboxMarketplace
+from bot.notify import Defaults
+from bot.orders import OrderService
+from bot.persistence import DatabasePersistence
+from bot.rate_limit import ChatRateLimiter
+from bot.settings import Settings
+from bot.telegram_outbox import TelegramSender
+from bot.update_processor import PerChatUpdateProcessor
+from handlers.callback_data import Action
+from handlers.context import BotData, Context
+from handlers.registry import register
+from handlers.who import Who
+from storage.database import Database
+from storage.migrate import upgrade
+
+log = logging.getLogger(__name__)
+
+OrderAction = Callable[[Any, Context, Who, str], Awaitable[None]]
+
+
+def _command_menu(locale: str, linked: bool) -> list[BotCommand]:
+    _ = translator(locale)
+    menu = [
+        BotCommand("orders", _("Open orders")),
+        BotCommand("order", _("One order: details, actions, history")),
+        BotCommand("processing", _("Set PROCESSING")),
+        BotCommand("ship", _("Set SHIPPED with the tracking number")),
+        BotCommand("complete", _("Set COMPLETE")),
+        BotCommand("refund", _("Settle a dispute: REFUNDED")),
+        BotCommand("form", _("Printable refund form")),
+        BotCommand("settings", _("Language, time zone, reminders")),
+        BotCommand("cancel", _("Leave the current step")),
+    ]
+    basic = [
+        BotCommand("start", _("Link your account")),
+        BotCommand("help", _("What this bot does")),
+        BotCommand("language", _("Language")),
+    ]
+    return (menu + basic[1:]) if linked else basic
+
+
+class Runtime:
+    """Every long-lived part of the bot, built once from the settings."""
+
+    def __init__(self, settings: Settings, *, token: str) -> None:
+        self.settings = settings
+        self.defaults = Defaults(
+            settings.default_locale, settings.default_timezone, settings.reminder_hour
+        )
+        self.db = Database(settings.database_url)
+        self.bot_username: str | None = None
+        self.order_actions: dict[Action, OrderAction] = {}
+        secret = (
+            settings.chopni_webhook_secret.get_secret_value()
+            if settings.chopni_webhook_secret
+            else "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
+        )
+        self.receiver = WebhookReceiver(self.db, secret)
+        self.http = build_http_app(self)
+        self.sandbox: SandboxMarketplace | None = None
+        self.marketplace: Marketplace
+        if settings.uses_sandbox:
+            self._to_self = httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=self.http), base_url="http://chopni-bot"
+            )
+            self.sandbox = SandboxMarketplace(
+                self.db,
+                webhook_secret=secret,
+                deliver=self._deliver_to_self,
+                verify_delay=settings.sandbox_verify_delay,
+            )
+            self.marketplace = HttpMarketplace(
+                "http://sandbox.chopni", None, transport=httpx.ASGITransport(app=self.sandbox.app)
+            )
+        else:
+            assert settings.chopni_api_url is not None
+            token_value = settings.chopni_api_token
+            self.marketplace = HttpMarketplace(
+                settings.chopni_api_url, token_value.get_secret_value() if token_value else None
+            )
+
+        api = settings.telegram_api_url.rstrip("/")
+        builder = (
+            ApplicationBuilder()
+            .token(token)
+            .base_url(f"{api}/bot")
+            .base_file_url(f"{api}/file/bot")
+            .context_types(ContextTypes(context=Context, bot_data=BotData))
+            .concurrent_updates(PerChatUpdateProcessor(256))
+            .persistence(DatabasePersistence(self.db))
+            .post_init(self._post_init)
+        )
+        if settings.telegram_webhook_url:
+            builder = builder.updater(None)
+        self.application: Application = builder.build()  # type: ignore[type-arg]
+        self.sender = TelegramSender(self.db, self.application.bot, limiter=ChatRateLimiter())
+        self.events = EventProcessor(
+            self.db, self.marketplace, self.defaults, on_notified=self.sender.wake
+        )
+        self.dispatcher = MarketplaceDispatcher(
+            self.db, self.marketplace, on_telegram_queued=self.sender.wake
+        )
+        self.orders = OrderService(self.db, wake_dispatcher=self.dispatcher.wake)
+        self.linker = Linker(self.db)
+        self.poller_lease = Lease(self.db, "telegram-poller", _holder_name())
+        register(self.application)
+
+    async def _deliver_to_self(self, body: bytes, headers: dict[str, str]) -> int:
+        response = await self._to_self.post("/webhooks/chopni", content=body, headers=headers)
+        return response.status_code
+
+    async def _post_init(self, application: Application) -> None:  # type: ignore[type-arg]
+        application.bot_data.runtime = self
+        self.bot_username = application.bot.username
+        await self.set_command_menus()
+
+    async def set_command_menus(self) -> None:
+        bot = self.application.bot
+        try:
+            for locale in LOCALES:
+                await bot.set_my_commands(_command_menu(locale, linked=True), language_code=locale)
+            await bot.set_my_commands(_command_menu(self.defaults.locale, linked=True))
+        except TelegramError as exc:
+            log.warning("could not set the command menus: %s", exc)
+
+    async def set_chat_commands(self, chat_id: int, locale: str, *, linked: bool) -> None:
+        """A seller's own menu follows the language they chose, not their phone's."""
+        try:
+            await self.application.bot.set_my_commands(
+                _command_menu(locale, linked), scope=BotCommandScopeChat(chat_id)
+            )
+        except TelegramError as exc:
+            log.warning("could not set the chat's command menu: %s", exc)
+
+    async def aclose(self) -> None:
+        await self.marketplace.aclose()
+        if self.sandbox is not None:
+            await self.sandbox.aclose()
+            await self._to_self.aclose()
+        await self.db.dispose()
+
+
+def _holder_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+class _Server(uvicorn.Server):
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        # The runtime owns SIGINT/SIGTERM so it can stop every part in order.
+        yield
+
+
+async def serve(
+    runtime: Runtime, *, apply_migrations: bool, stop: asyncio.Event | None = None
+) -> None:
+    """Run the bot until ``stop`` is set or the process gets SIGINT/SIGTERM."""
+    settings = runtime.settings
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    if apply_migrations:
+        await upgrade(runtime.db.engine)
+
+    application = runtime.application
+    server = _Server(
+        uvicorn.Config(
+            runtime.http,
+            host=settings.host,
+            port=settings.port,
+            log_config=None,
+            access_log=False,
+            lifespan="off",
+        )
+    )
+    tasks: list[asyncio.Task[Any]] = []
+    await application.initialize()
+    try:
+        await application.start()
+        tasks.append(asyncio.create_task(server.serve(), name="http"))
+        for name, loop_fn in (
+            ("events", runtime.events.run),
+            ("marketplace-outbox", runtime.dispatcher.run),
+            ("telegram-outbox", runtime.sender.run),
+        ):
+            tasks.append(asyncio.create_task(loop_fn(stop), name=name))
+        tasks.append(asyncio.create_task(_receive_updates(runtime, stop), name="telegram-updates"))
+        log.info(
+            "bot @%s is running; HTTP on %s:%s", runtime.bot_username, settings.host, settings.port
+        )
+        await stop.wait()
+    finally:
+        server.should_exit = True
+        if application.updater is not None and application.updater.running:
+            await application.updater.stop()
+        if application.running:
+            await application.stop()
+        await application.shutdown()
+        for task in tasks:
+            if task.get_name() != "http":
+                task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await runtime.poller_lease.release()
+        await runtime.aclose()
+
+
+async def _receive_updates(runtime: Runtime, stop: asyncio.Event) -> None:
+    """Webhook mode: register the URL. Polling: only the process holding the lease polls."""
+    settings = runtime.settings
+    bot = runtime.application.bot
+    if settings.telegram_webhook_url:
+        secret = settings.telegram_webhook_secret
+        await bot.set_webhook(
+            settings.telegram_webhook_url,
+            secret_token=secret.get_secret_value() if secret else None,
+            allowed_updates=["message", "edited_message", "callback_query"],
+        )
+        return
+    lease = runtime.poller_lease
+    holding = asyncio.create_task(lease.hold(stop), name="poller-lease")
+    held, stopped = asyncio.ensure_future(lease.held.wait()), asyncio.ensure_future(stop.wait())
+    await asyncio.wait([held, stopped], return_when=asyncio.FIRST_COMPLETED)
+    held.cancel()
+    stopped.cancel()
+    if not stop.is_set():
+        updater = runtime.application.updater
+        assert updater is not None
+        log.info("this process holds the poller lease; polling Telegram")
+        await updater.start_polling(poll_interval=0.0, timeout=25, drop_pending_updates=False)
+    await holding

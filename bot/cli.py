@@ -1,0 +1,124 @@
+"""``chopni-bot``: run the bot, migrate the database, issue link codes, run the reminder sweep."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+
+from bot import logs
+from bot.settings import Settings, SettingsError, load_settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="chopni-bot", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="run everything in one process")
+    db = commands.add_parser("db", help="database maintenance")
+    db.add_subparsers(dest="db_command", required=True).add_parser(
+        "upgrade", help="apply pending migrations"
+    )
+    link = commands.add_parser("link", help="print a one-time link code for a seller")
+    link.add_argument("seller_id")
+    remind = commands.add_parser("remind", help="the stalled-orders digest")
+    remind.add_argument("--now", action="store_true", required=True, help="run the sweep now")
+    return parser
+
+
+def _secrets(settings: Settings) -> list[str]:
+    values = [
+        settings.bot_token,
+        settings.chopni_api_token,
+        settings.chopni_webhook_secret,
+        settings.admin_token,
+        settings.telegram_webhook_secret,
+    ]
+    return [v.get_secret_value() for v in values if v is not None]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        logs.configure(settings.log_level, _secrets(settings))
+        if args.command == "run":
+            return asyncio.run(_run(settings))
+        if args.command == "db":
+            return asyncio.run(_upgrade(settings))
+        if args.command == "link":
+            return asyncio.run(_link(settings, args.seller_id))
+        return asyncio.run(_remind(settings))
+    except SettingsError as exc:
+        print(f"chopni-bot: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+async def _run(settings: Settings) -> int:
+    from bot.app import Runtime, serve
+
+    runtime = Runtime(settings, token=settings.require_bot_token())
+    await serve(runtime, apply_migrations=runtime.db.is_sqlite)
+    return 0
+
+
+async def _upgrade(settings: Settings) -> int:
+    from storage.database import Database
+    from storage.migrate import upgrade
+
+    db = Database(settings.database_url)
+    try:
+        await upgrade(db.engine)
+    finally:
+        await db.dispose()
+    print("database is up to date")
+    return 0
+
+
+async def _link(settings: Settings, seller_id: str) -> int:
+    from bot.linking import Linker
+    from storage.database import Database
+
+    db = Database(settings.database_url)
+    try:
+        issued = await Linker(db).issue(seller_id)
+        username = await _bot_username(settings)
+    finally:
+        await db.dispose()
+    print(f"code: {issued.code}")
+    print(f"link: {issued.deep_link(username)}")
+    print(f"expires: {issued.expires_at.isoformat()}")
+    return 0
+
+
+async def _bot_username(settings: Settings) -> str | None:
+    """Ask Telegram for the bot's username for the deep link; None when it cannot be reached."""
+    if settings.bot_token is None:
+        return None
+    from telegram import Bot
+    from telegram.error import TelegramError
+
+    api = settings.telegram_api_url.rstrip("/")
+    try:
+        async with Bot(settings.bot_token.get_secret_value(), base_url=f"{api}/bot") as bot:
+            return bot.username
+    except (TelegramError, OSError):
+        return None
+
+
+async def _remind(settings: Settings) -> int:
+    from bot.app import Runtime
+
+    runtime = Runtime(settings, token=settings.require_bot_token())
+    try:
+        await runtime.application.initialize()
+        runtime.application.bot_data.runtime = runtime
+        sent = await runtime.reminders.sweep()
+        await runtime.sender.drain()
+    finally:
+        await runtime.application.shutdown()
+        await runtime.aclose()
+    print(f"sent: {sent}")
+    return 0

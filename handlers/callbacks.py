@@ -1,0 +1,75 @@
+"""Inline buttons that act at once: order details, the shipping address, the refund form.
+
+Callback data is parsed strictly and then checked against the seller linked to the account that
+pressed it; a forged or replayed button gets a one-line answer and changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+
+from bot.orders import OrderNotFound
+from handlers import refusals, views
+from handlers.callback_data import Action, ForgedCallback, OrderCallback
+from handlers.commands import send_card
+from handlers.context import Context
+from handlers.who import identify
+
+log = logging.getLogger(__name__)
+
+
+async def order_button(update: Update, context: Context) -> None:
+    """Answer a button that names an order: show it, its address, or its refund form."""
+    query = update.callback_query
+    assert query is not None
+    who = await identify(update, context)
+    try:
+        data = OrderCallback.decode(query.data)
+    except ForgedCallback:
+        log.warning("forged callback data from user %s", who.user_id)
+        await query.answer(who._("This button is no longer valid."), show_alert=True)
+        return
+    if who.seller_id is None:
+        await query.answer(
+            who._("Link your account first: send /start with your link code."), show_alert=True
+        )
+        return
+    action = context.runtime.order_actions.get(data.action)
+    if action is not None:
+        await query.answer()
+        await action(update, context, who, data.number)
+        return
+    if data.action is Action.DETAILS:
+        await query.answer()
+        await send_card(update, context, who, data.number)
+    elif data.action is Action.ADDRESS:
+        try:
+            order = await context.runtime.orders.find(who.seller_id, data.number)
+        except OrderNotFound:
+            await query.answer(refusals.unknown_order(data.number, who._), show_alert=True)
+            return
+        await query.answer()
+        chat = update.effective_chat
+        assert chat is not None
+        await chat.send_message(views.shipping_address(order, who.reader), parse_mode="HTML")
+    else:
+        await query.answer(who._("This button is no longer valid."), show_alert=True)
+
+
+async def stale_step(update: Update, context: Context) -> None:
+    """A step button pressed after its flow ended (finished, cancelled, or another device)."""
+    query = update.callback_query
+    assert query is not None
+    who = await identify(update, context)
+    await query.answer(who._("This step is over. Open the order again."), show_alert=True)
+
+
+async def unknown_button(update: Update, context: Context) -> None:
+    """Callback data this bot never produces."""
+    query = update.callback_query
+    assert query is not None
+    who = await identify(update, context)
+    log.warning("unknown callback data from user %s", who.user_id)
+    await query.answer(who._("This button is no longer valid."), show_alert=True)

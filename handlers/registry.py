@@ -1,0 +1,54 @@
+"""Every handler, registered in one ordered place. Order matters: the first match in a group wins."""
+
+from __future__ import annotations
+
+from telegram.ext import (
+    Application,
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from conversations import status_change
+from handlers import callbacks, commands
+from handlers.context import Context
+from handlers.errors import on_error
+
+PRIVATE = filters.ChatType.PRIVATE
+
+
+def register(
+    application: Application,  # type: ignore[type-arg]
+    extra_conversations: list[BaseHandler] | None = None,  # type: ignore[type-arg]
+    extra_handlers: list[BaseHandler] | None = None,  # type: ignore[type-arg]
+) -> None:
+    handlers: list[BaseHandler] = [  # type: ignore[type-arg]
+        # Open to everyone, linked or not.
+        CommandHandler("start", commands.start, filters=PRIVATE),
+        CommandHandler("help", commands.help_command),
+        CommandHandler("language", commands.language),
+        CallbackQueryHandler(commands.choose_language, pattern=r"^lang:"),
+        # Multi-step flows come before the one-shot commands so their steps win.
+        status_change.build(),
+        *(extra_conversations or []),
+        # One-shot commands for linked sellers (each checks the link itself).
+        CommandHandler("orders", commands.orders),
+        CommandHandler("order", commands.order),
+        CommandHandler("demo", commands.demo),
+        CommandHandler("cancel", commands.cancel_outside),
+        *(extra_handlers or []),
+        # Buttons outside a flow.
+        CallbackQueryHandler(callbacks.order_button, pattern=r"^o:"),
+        CallbackQueryHandler(callbacks.stale_step, pattern=r"^s:"),
+        CallbackQueryHandler(callbacks.unknown_button),
+        # Whatever is left.
+        MessageHandler(filters.COMMAND, commands.unknown_command),
+        MessageHandler(filters.TEXT & ~filters.UpdateType.EDITED, commands.plain_text),
+    ]
+    application.add_handlers(handlers)
+    application.add_error_handler(on_error)  # type: ignore[arg-type]
+
+
+__all__ = ["Context", "register"]
