@@ -1,10 +1,12 @@
 """Order deadlines, the rules that call an order stalled, and local reminder times.
 
 Every datetime here is timezone-aware; a naive one is a ValueError. Deadlines are computed in
-elapsed time (a day is 24 hours), so they do not move when a clock changes for daylight saving
-time: paid on Saturday 2026-03-28 10:00 in Sofia with one preparation day, an order must ship by
-Sunday 11:00 Sofia time, 24 hours later, not 10:00. Local time matters only for when a reminder
-reaches the seller (:func:`next_local_time`, :func:`snooze_until_tomorrow`).
+UTC and in elapsed time (a day is 24 hours), so a daylight saving change does not move them:
+paid on Saturday 2026-03-28 10:00 in Sofia with one preparation day, an order must ship by
+Sunday 11:00 Sofia time, 24 hours later, not 10:00; a three-day delivery shipped on Friday
+2026-10-23 12:00 is due on Monday 11:00. (Python adds a timedelta to a zoned datetime on the
+wall clock, hence the UTC.) Results come back in UTC. Local time matters only for when a
+reminder reaches the seller (:func:`next_local_time`, :func:`snooze_until_tomorrow`).
 
 Deadlines are passed strictly after their moment: an order due to ship by 12:00 is on time at
 12:00 and late at 12:00:01.
@@ -29,10 +31,11 @@ RETURN_WINDOW = timedelta(days=14)
 _BEFORE_SHIPPING = frozenset({Status.PROCESSED, Status.PROCESSING})
 
 
-def _aware(moment: datetime, name: str) -> datetime:
+def _utc(moment: datetime, name: str) -> datetime:
+    """``moment`` in UTC, where adding a timedelta adds elapsed time, not wall-clock time."""
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError(f"{name} must be timezone-aware")
-    return moment
+    return moment.astimezone(UTC)
 
 
 def ship_by(
@@ -48,25 +51,25 @@ def ship_by(
     no date from the marketplace) there is no deadline.
     """
     if marketplace_ship_by is not None:
-        return _aware(marketplace_ship_by, "marketplace_ship_by")
+        return _utc(marketplace_ship_by, "marketplace_ship_by")
     if preparation_days is None:
         return None
     if preparation_days < 0:
         raise ValueError("preparation_days must not be negative")
     start = paid_at if paid_at is not None else placed_at
-    return _aware(start, "paid_at/placed_at") + timedelta(days=preparation_days)
+    return _utc(start, "paid_at/placed_at") + timedelta(days=preparation_days)
 
 
 def deliver_by(shipped_at: datetime, max_days: int) -> datetime:
     """When a shipped order should have arrived: ``max_days`` times 24 hours after shipping."""
     if max_days < 0:
         raise ValueError("max_days must not be negative")
-    return _aware(shipped_at, "shipped_at") + timedelta(days=max_days)
+    return _utc(shipped_at, "shipped_at") + timedelta(days=max_days)
 
 
 def return_window_ends(delivered_at: datetime) -> datetime:
     """The last moment the buyer may ask to return a delivered order."""
-    return _aware(delivered_at, "delivered_at") + RETURN_WINDOW
+    return _utc(delivered_at, "delivered_at") + RETURN_WINDOW
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +105,7 @@ _SEVERITY = {reason: rank for rank, reason in enumerate(StallReason)}
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class OrderClock:
-    """What the stall rules need to know about one order."""
+    """What the stall rules need to know about one order; its moments are kept in UTC."""
 
     status: Status
     placed_at: datetime
@@ -120,7 +123,7 @@ class OrderClock:
         for field in fields(self):
             value = getattr(self, field.name)
             if isinstance(value, datetime):
-                _aware(value, field.name)
+                object.__setattr__(self, field.name, _utc(value, field.name))
 
     @property
     def started_from(self) -> datetime:
@@ -140,7 +143,7 @@ def stall_reasons(
     order: OrderClock, now: datetime, thresholds: StallThresholds = DEFAULT_THRESHOLDS
 ) -> tuple[StallReason, ...]:
     """Why the order needs the seller now, most urgent first; empty while snoozed or final."""
-    _aware(now, "now")
+    now = _utc(now, "now")
     if order.status.is_final:
         return ()
     if order.snoozed_until is not None and order.snoozed_until > now:
@@ -178,7 +181,7 @@ def urgency(
     By the most severe reason, then by how far past that reason's deadline the order is (time
     left counts as negative), then oldest first. Orders with no reason sort last.
     """
-    _aware(now, "now")
+    now = _utc(now, "now")
     if not reasons:
         return (len(_SEVERITY), timedelta(0), order.placed_at)
     top = min(reasons, key=_SEVERITY.__getitem__)
@@ -206,7 +209,7 @@ def _due(order: OrderClock, reason: StallReason, thresholds: StallThresholds) ->
 
 def local_date(now: datetime, tz: str) -> date:
     """The date a calendar on the wall in ``tz`` shows at ``now``."""
-    return _aware(now, "now").astimezone(ZoneInfo(tz)).date()
+    return _utc(now, "now").astimezone(ZoneInfo(tz)).date()
 
 
 def _at_local_hour(day: date, zone: ZoneInfo, hour: int) -> datetime:
