@@ -184,7 +184,7 @@ async def _take_tracking(update: Update, context: Context, who: Who, order: Orde
         label = order.delivery.get("label") or carrier or ""
         await _reply(update, escape(refusals.tracking(refusal, label, who._)))
         return TRACKING
-    context.user_data["flow"].update(tracking=parsed.number, carrier=parsed.carrier)
+    context.user_data["flow"].update(tracking=parsed.number, carrier=parsed.marketplace_carrier)
     await _reply(
         update,
         escape(
