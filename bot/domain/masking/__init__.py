@@ -1,0 +1,117 @@
+"""Hide contact details in a relayed buyer/seller message, and say what was hidden.
+
+    result = mask_contacts("Звънни ми на 0888 123 456")
+    result.text      # "Звънни ми на [•••]"
+    result.kinds     # frozenset({ContactKind.PHONE})
+
+Phone numbers (also disguised: spaced out, written in words, with look-alike letters, keycap
+emoji or invisible characters), e-mail addresses (also "ivan маймунка abv точка bg"), links and
+bare domains, and messenger handles are replaced by `MASK`. Everything else comes back unchanged,
+character for character: order, waybill, invoice and company numbers, prices, dates and sizes are
+not contacts. Links and addresses on `allowed_domains` (the marketplace's own) are left alone.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.domain.masking.context import protected_spans
+from bot.domain.masking.emails import find_emails
+from bot.domain.masking.handles import find_handles
+from bot.domain.masking.links import find_links
+from bot.domain.masking.normalise import normalise
+from bot.domain.masking.phones import find_phones
+
+__all__ = ["MASK", "ContactKind", "Finding", "MaskResult", "mask_contacts"]
+
+MASK = "[•••]"
+DEFAULT_ALLOWED_DOMAINS = ("chopni.bg", "chopni.com")
+
+
+class ContactKind(enum.StrEnum):
+    PHONE = "phone"
+    EMAIL = "email"
+    LINK = "link"
+    HANDLE = "handle"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A contact detail at [start, end) of the original text."""
+
+    kind: ContactKind
+    start: int
+    end: int
+    original: str
+
+
+@dataclass(frozen=True, slots=True)
+class MaskResult:
+    text: str
+    findings: tuple[Finding, ...]
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.findings)
+
+    @property
+    def kinds(self) -> frozenset[ContactKind]:
+        return frozenset(finding.kind for finding in self.findings)
+
+
+def mask_contacts(
+    text: str, *, allowed_domains: Iterable[str] = DEFAULT_ALLOWED_DOMAINS
+) -> MaskResult:
+    """Replace every contact detail in `text` by `MASK`."""
+    allowed = frozenset(domain.strip().lower() for domain in allowed_domains)
+    norm = normalise(text)
+    found: list[tuple[ContactKind, int, int]] = []
+    protected = protected_spans(norm.text)
+    for link in find_links(norm, allowed):
+        if link.allowed:
+            protected.append((link.start, link.end))
+        else:
+            kind = ContactKind.HANDLE if link.messenger else ContactKind.LINK
+            found.append((kind, link.start, link.end))
+    found += [(ContactKind.EMAIL, start, end) for start, end in find_emails(norm.text, allowed)]
+    found += [(ContactKind.HANDLE, start, end) for start, end in find_handles(norm.text)]
+    found += [(ContactKind.PHONE, start, end) for start, end in find_phones(norm.text, protected)]
+    if not found:
+        return MaskResult(text, ())
+    findings = _outermost(
+        Finding(kind, first, last, text[first:last])
+        for kind, (first, last) in ((kind, norm.span(start, end)) for kind, start, end in found)
+    )
+    return MaskResult(_apply(text, findings), findings)
+
+
+def _outermost(findings: Iterable[Finding]) -> tuple[Finding, ...]:
+    """Sort by position, dropping any finding that lies inside another."""
+    ordered = sorted(findings, key=lambda finding: (finding.start, -finding.end))
+    kept: list[Finding] = []
+    for finding in ordered:
+        if kept and finding.end <= kept[-1].end:
+            continue
+        kept.append(finding)
+    return tuple(kept)
+
+
+def _apply(text: str, findings: tuple[Finding, ...]) -> str:
+    """Replace each run of touching or overlapping findings by one `MASK`."""
+    pieces: list[str] = []
+    cursor = 0
+    reach = -1
+    for finding in findings:
+        if finding.start <= reach:
+            reach = max(reach, finding.end)
+            continue
+        if reach >= 0:
+            pieces.append(MASK)
+            cursor = reach
+        pieces.append(text[cursor : finding.start])
+        reach = finding.end
+    pieces.append(MASK)
+    pieces.append(text[reach:])
+    return "".join(pieces)

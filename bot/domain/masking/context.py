@@ -1,0 +1,90 @@
+"""What the words around a number say it is, and spans that are never a phone number.
+
+A digit run that could be a phone number is judged by the nearest cue word before it (or, failing
+that, just after it): "телефон", "обади се", "viber" make it a phone; "товарителница", "фактура",
+"ЕИК", "поръчка", "tracking" make it something else. A cue only speaks for the first number after
+it, so "поръчка 100234, пиши на 0888 123 456" still hides the phone.
+"""
+
+from __future__ import annotations
+
+import bisect
+import enum
+import re
+
+_PHONE_CUES = (
+    r"телефон\w*|тел|моб\w*|gsm|джиесем\w*|обад\w*|обаж\w*|звън\w*|позвън\w*|"
+    r"набер\w*|пиши|пишете|смс|есемес\w*|sms|вайб\w*|viber|уатсап\w*|уотсап\w*|вотсап\w*|"
+    r"вацап\w*|whats\s?app|телеграм\w*|telegram|сигнал|signal|контакт\w*|връзка|"
+    r"номер(?:а|ът)?\s+ми|моя(?:т)?\s+номер|личния\w*\s+номер|"
+    r"phone\w*|tel|mob|mobile|cell\w*|call\w*|ring|text|texting|whatsapp|contact\w*|reach|"
+    r"my\s+number|number\s+is|dial"
+)
+_OTHER_CUES = (
+    r"товарителниц\w*|пратк\w*|проследяван\w*|проследи|tracking|track\w*|waybill|awb|"
+    r"shipment|parcel|consignment|фактур\w*|invoice\w*|еик|булстат|bulstat|eik|uic|ддс|"
+    r"vat|поръчк\w*|order\w*|iban|сметк\w*|account|sku|артикул\w*|код\w*|code|zip|"
+    r"postcode|ref\w*|референ\w*|econt|еконт\w*|speedy|спиди|dhl|ups|fedex|usps|баркод\w*|"
+    r"размер\w*|size\w*|мерки|barcode|ean|upc|gtin|isbn|сериен|serial|imei|партида|batch|модел\w*|model|егн|пин|pin|ид|id|"
+    r"номер\s+на\s+(?:пратка|поръчка|фактура|товарителница)"
+)
+_CUES = re.compile(
+    rf"(?<!\w)(?:(?P<phone>{_PHONE_CUES})|(?P<other>{_OTHER_CUES}))(?!\w)|(?P<mark>[#№])"
+)
+_BEFORE = 48
+_AFTER = 24
+_DIGIT = re.compile(r"\d")
+
+_DAY = r"(?:0?[1-9]|[12]\d|3[01])"
+_MONTH = r"(?:0?[1-9]|1[0-2])"
+_PROTECTED = re.compile(
+    "|".join(
+        (
+            # 22.11.2026, 22/11/26, 22.11 — but not one piece of 088.812.34.56
+            rf"(?<![\d.])(?<!\d[./]){_DAY}([./]){_MONTH}(?:\1(?:19|20)?\d\d)?(?![./]?\d)",
+            rf"(?<!\d){_DAY}-{_MONTH}-(?:19|20)\d\d(?!\d)",
+            rf"(?<!\d)(?:19|20)\d\d([-./]){_MONTH}\2{_DAY}(?!\d)",
+            # IBAN, with or without its groups spaced out
+            r"(?<![a-z0-9])[a-z]{2}\d\d(?:\s?[a-z0-9]{4}){2,7}(?:\s?[a-z0-9]{1,4})?(?![a-z0-9])",
+        )
+    )
+)
+
+
+class Cue(enum.Enum):
+    PHONE = "phone"
+    OTHER = "other"
+
+
+class Cues:
+    """The cue words of one normalised message, looked up by position."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._found: list[tuple[int, int, Cue]] = [
+            (match.start(), match.end(), Cue.PHONE if match.group("phone") else Cue.OTHER)
+            for match in _CUES.finditer(text)
+        ]
+        self._starts = [start for start, _, _ in self._found]
+
+    def around(self, start: int, end: int) -> Cue | None:
+        """The cue speaking for the number at [start, end), if any."""
+        index = bisect.bisect_right(self._starts, start) - 1
+        while index >= 0:
+            cue_start, cue_end, cue = self._found[index]
+            if cue_end <= start:
+                if start - cue_end <= _BEFORE and not _DIGIT.search(self._text, cue_end, start):
+                    return cue
+                break
+            index -= 1
+        index = bisect.bisect_left(self._starts, end)
+        if index < len(self._found):
+            cue_start, _, cue = self._found[index]
+            if cue_start - end <= _AFTER and not _DIGIT.search(self._text, end, cue_start):
+                return cue
+        return None
+
+
+def protected_spans(text: str) -> list[tuple[int, int]]:
+    """Dates and bank account numbers: digit runs that must never be read as phones."""
+    return [match.span() for match in _PROTECTED.finditer(text)]

@@ -1,0 +1,165 @@
+"""Runs of digits in a normalised message, however they are disguised.
+
+A run is a sequence of digit groups separated only by spacing punctuation ("0888 123-456",
+"088/812.34.56", "0 8 8 8 …"). A group is a token of digits in which letters that look like digits
+stand in for them ("O888 l23 45б"), a number written out in words ("нула осем осем осем",
+"eighty eight"), or the digit tail of a word glued to it ("тел0888123456"). Look-alike letters are
+read as digits only inside a token that already holds a real digit, so words stay words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.domain.masking.numbers_in_words import CONNECTORS, Rank, compose, word_value
+
+_TOKEN = re.compile(r"(?:[^\W_]|\|)+")
+_LOOKALIKES = str.maketrans(
+    {
+        "o": "0",
+        "о": "0",
+        "ο": "0",
+        "l": "1",
+        "i": "1",
+        "і": "1",
+        "ı": "1",
+        "|": "1",
+        "з": "3",
+        "ч": "4",
+        "s": "5",
+        "б": "6",
+        "b": "8",
+        "в": "8",
+        "g": "9",
+        "q": "9",
+    }
+)
+_LETTERS_THEN_DIGITS = re.compile(r"([^\W\d_]+)(\d+)")
+_DIGITS_THEN_LETTERS = re.compile(r"(\d+)([^\W\d_]+)")
+#: Spelled-out separators an evader may put between digit groups.
+_FILLERS = frozenset(
+    {"тире", "dash", "hyphen", "интервал", "space", "точка", "dot", "slash", "черта", "наклонена"}
+)
+_PLUS_WORDS = frozenset({"плюс", "plus"})
+#: A gap holding one of these ends a run: times, prices, order marks and sentence ends.
+_BREAKERS = frozenset(":;@%€$£¥=&?!#№<>")
+_MAX_GAP = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """Digits read from [start, end) of the normalised text; `plus` when a "+" leads them."""
+
+    digits: str
+    start: int
+    end: int
+    plus: bool = False
+
+
+def _as_digits(token: str) -> str | None:
+    if token.isdigit():
+        return token
+    converted = token.translate(_LOOKALIKES)
+    if converted.isdigit() and any(char.isdigit() for char in token):
+        return converted
+    return None
+
+
+def _joinable(gap: str) -> bool:
+    return (
+        len(gap) <= _MAX_GAP
+        and "\n\n" not in gap
+        and not any(char.isalnum() or char in _BREAKERS for char in gap)
+    )
+
+
+class _RunBuilder:
+    def __init__(self) -> None:
+        self.runs: list[list[Group]] = []
+        self.run: list[Group] = []
+        self.words: list[tuple[Rank, int, int, int]] = []
+        self.words_plus: int | None = None
+        self.plus: int | None = None
+
+    def add_digits(self, digits: str, start: int, end: int) -> None:
+        self.close_words()
+        if self.plus is not None:
+            self.run.append(Group(digits, self.plus, end, plus=True))
+            self.plus = None
+        else:
+            self.run.append(Group(digits, start, end))
+
+    def add_word(self, rank: Rank, value: int, start: int, end: int) -> None:
+        if not self.words:
+            self.words_plus, self.plus = self.plus, None
+        self.words.append((rank, value, start, end))
+
+    def set_plus(self, position: int) -> None:
+        self.close_words()
+        self.plus = position
+
+    def close_words(self) -> None:
+        if not self.words:
+            return
+        for index, (digits, start, end) in enumerate(compose(self.words)):
+            if index == 0 and self.words_plus is not None:
+                self.run.append(Group(digits, self.words_plus, end, plus=True))
+            else:
+                self.run.append(Group(digits, start, end))
+        self.words.clear()
+        self.words_plus = None
+
+    def end_run(self) -> None:
+        self.close_words()
+        if self.run:
+            self.runs.append(self.run)
+            self.run = []
+        self.plus = None
+
+
+def digit_runs(text: str) -> list[list[Group]]:
+    """Every run of digit groups in the normalised `text`, in order."""
+    builder = _RunBuilder()
+    previous_end = 0
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        start, end = match.span()
+        gap = text[previous_end:start]
+        if previous_end and not _joinable(gap):
+            builder.end_run()
+        if gap.rstrip().endswith("+"):
+            builder.set_plus(previous_end + gap.rindex("+"))
+        previous_end = end
+        _read_token(builder, token, start, end)
+    builder.end_run()
+    return builder.runs
+
+
+def _read_token(builder: _RunBuilder, token: str, start: int, end: int) -> None:
+    digits = _as_digits(token)
+    if digits is not None:
+        builder.add_digits(digits, start, end)
+        return
+    if not token.isascii() or token.isalpha():
+        number = word_value(token)
+        if number is not None:
+            builder.add_word(number[0], number[1], start, end)
+            return
+    if token in CONNECTORS and builder.words:
+        return
+    if token in _FILLERS and (builder.run or builder.words):
+        return
+    if token in _PLUS_WORDS:
+        builder.end_run()
+        builder.set_plus(start)
+        return
+    glued = _LETTERS_THEN_DIGITS.fullmatch(token)
+    if glued is not None:
+        builder.end_run()
+        builder.add_digits(glued.group(2), start + glued.start(2), end)
+        return
+    glued = _DIGITS_THEN_LETTERS.fullmatch(token)
+    if glued is not None:
+        builder.add_digits(glued.group(1), start, start + glued.end(1))
+    builder.end_run()

@@ -1,0 +1,98 @@
+"""E-mail addresses, plain or disguised ("ivan маймунка abv точка bg", "name [at] gmail [dot] com").
+
+The search starts from the things that stand for "@" and reads the local part backwards and the
+domain forwards from there, so ordinary text is never scanned by the expensive patterns.
+A spelled-out "at" (an everyday English word) only counts when the domain after it is written
+with a real or spelled-out dot and ends in a known ending, or names a mail provider.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.domain.masking import spelling, tlds
+
+_AT = re.compile(rf"(?P<strong>{spelling.AT_STRONG})|(?P<weak>{spelling.AT_WEAK})")
+_LOCAL_TAIL = re.compile(r"[\w%+.-]{1,64}$")
+_SPELLED_DOT_TAIL = re.compile(rf"(?:{spelling.DOT_DISGUISED})$")
+_LOCAL_WORD_TAIL = re.compile(r"[a-z0-9_]{1,32}$")
+_PLAIN_DOMAIN = re.compile(
+    rf"{spelling.LABEL}(?:\.{spelling.LABEL})*\.(?P<tld>{spelling.TLD})(?!\w)"
+)
+_STRONG_DOMAIN = re.compile(
+    rf"{spelling.LABEL}(?:{spelling.DOT_ANY}{spelling.LABEL}){{0,4}}?"
+    rf"{spelling.DOT_ANY}(?P<tld>{spelling.TLD})(?!\w)"
+)
+_CAREFUL_DOMAIN = re.compile(
+    rf"{spelling.LABEL}(?:{spelling.DOT_CAREFUL}{spelling.LABEL}){{0,4}}?"
+    rf"{spelling.DOT_CAREFUL}(?P<tld>{spelling.TLD})(?!\w)"
+)
+_PROVIDERS = "|".join(
+    re.escape(name) for name in sorted(tlds.MAIL_PROVIDERS, key=len, reverse=True)
+)
+_PROVIDER = re.compile(rf"(?:{_PROVIDERS})(?![\w@])")
+_ADDRESS_LIKE_LOCAL = re.compile(r"[._\d]")
+_AT_HINT = re.compile(r"@|at|ат|маймун|кльомб|клюмб")
+
+
+def _local_start(text: str, end: int) -> int | None:
+    """Where the local part ending at `end` begins, taking in spelled dots ("ivan dot petrov")."""
+    match = _LOCAL_TAIL.search(text, max(0, end - 64), end)
+    if match is None:
+        return None
+    start = match.start()
+    while start < end and text[start] in ".-+%":
+        start += 1
+    if start == end:
+        return None
+    for _ in range(3):
+        dot = _SPELLED_DOT_TAIL.search(text, max(0, start - 12), start)
+        if dot is None:
+            break
+        word = _LOCAL_WORD_TAIL.search(text, max(0, dot.start() - 32), dot.start())
+        if word is None:
+            break
+        start = word.start()
+    return start
+
+
+def _domain_end(text: str, start: int, strong: bool) -> tuple[int, str, bool] | None:
+    """End of the domain written from `start`, the host it spells, and whether it is disguised."""
+    patterns = (_PLAIN_DOMAIN, _STRONG_DOMAIN) if strong else (_CAREFUL_DOMAIN,)
+    for pattern in patterns:
+        match = pattern.match(text, start)
+        if match is not None and (pattern is _PLAIN_DOMAIN or spelling.is_known_tld(match["tld"])):
+            host = spelling.canonical_host(match.group())
+            return match.end(), host, host != match.group()
+    provider = _PROVIDER.match(text, start)
+    if provider is not None and (strong or provider.group() != "mail"):
+        return provider.end(), "", True
+    return None
+
+
+def _reads_as_address(local: str, host: str) -> bool:
+    """After a bare "at", "shop at ivanshop.bg" is a link; "ivan.petrov at abv.bg" an address."""
+    return bool(_ADDRESS_LIKE_LOCAL.search(local)) or host.split(".")[0] in tlds.MAIL_PROVIDERS
+
+
+def find_emails(text: str, allowed: frozenset[str]) -> list[tuple[int, int]]:
+    """Spans of the normalised `text` holding an e-mail address."""
+    if not _AT_HINT.search(text):
+        return []
+    spans: list[tuple[int, int]] = []
+    for at in _AT.finditer(text):
+        if spans and at.start() < spans[-1][1]:
+            continue
+        start = _local_start(text, at.start())
+        if start is None:
+            continue
+        domain = _domain_end(text, at.end(), strong=at.group("strong") is not None)
+        if domain is None:
+            continue
+        end, host, disguised = domain
+        if host and spelling.is_allowed(host, allowed):
+            continue
+        if at["weak"] and not disguised and not _reads_as_address(text[start : at.start()], host):
+            continue
+        spans.append((start, end))
+    return spans

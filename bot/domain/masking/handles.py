@@ -1,0 +1,78 @@
+"""Messenger and social-network handles: "@ivan_shop", "инстаграм: ivan_shop", "skype: ivan.petrov".
+
+A name after a messenger's name counts when it is set off by a colon or dash, or by a linking word
+("is", "е", "ми е"), and is not an everyday word; after a bare space it must look like a user name
+(a dot, an underscore or a digit in it). Only the name is hidden; the messenger's name stays.
+"""
+
+from __future__ import annotations
+
+import re
+
+_AT_HANDLE = re.compile(r"(?<![\w@.+\-])@(?=[a-z0-9_.]*[a-z])[a-z0-9_][a-z0-9_.]{1,31}")
+_MESSENGERS = (
+    r"instagram\w*|insta|ig|инстаграм\w*|инста|skype|скайп\w*|telegram|телеграм\w*|tg|тг|"
+    r"viber|вайб[ъе]р\w*|whats\s?app|уатсап\w*|уотсап\w*|вотсап\w*|вацап\w*|facebook|"
+    r"фейсбук\w*|fb|фб|месинджър\w*|tiktok|тикток\w*|snapchat|снапчат\w*|discord|"
+    r"дискорд\w*|twitter|туитър\w*|linkedin|линкедин\w*|vk|вк|wechat"
+)
+#: Names that are also everyday words: only a colon or a dash makes what follows a handle.
+_AMBIGUOUS_NAMES = (
+    r"e-?mail|имейл\w*|мейл\w*|поща\w*|gmail|signal|сигнал\w*|messenger|line|snap|threads|nick|"
+    r"ник|username|user\s?name|потребител\w*"
+)
+_LINKING_WORDS = (
+    r"is|e|е|ми|me|my|at|on|на|в|във|като|as|name|username|user|nick|ник\w*|профил\w*|"
+    r"акаунт\w*|account|handle|id|съм|sum|search|търси|find|намери|add|добави|follow|"
+    r"последвай|пиши|write|ping"
+)
+
+
+def _name(group: str) -> str:
+    return rf"(?P<{group}>@?[a-z][a-z0-9_.]{{2,31}})(?![\w@])"
+
+
+_HANDLE_AFTER_NAME = re.compile(
+    rf"(?<!\w)(?:{_MESSENGERS})(?!\w)"
+    rf"(?P<gap>\s*[:=\-–—>→]+\s*|(?:\s+(?:{_LINKING_WORDS})(?!\w)){{0,3}}\s*[:=\-–—]?\s*)"
+    rf"{_name('name')}"
+    rf"|(?<!\w)(?:{_AMBIGUOUS_NAMES})(?!\w)(?P<colon>\s*[:=\-–—]+\s*){_name('name2')}"
+)
+_LOOKS_LIKE_A_USER_NAME = re.compile(r"[._\d]")
+_EVERYDAY = """
+the a an is are was me my your our their his her its it at on in to and or not no yes
+please pls tomorrow today tonight now later here there only also too app chat message
+messages call calls group same private public down up ok okay fine great good best better
+working closed open new old linked below above available active account profile page name
+username handle number phone link search for with from as if when then than this that we
+you he she they him them just still yet sure thanks thank hello hi sent send write text
+directly instead either both
+"""
+_EVERYDAY_WORDS = frozenset(_EVERYDAY.split())
+
+
+def _gap_is_explicit(gap: str) -> bool:
+    return any(char in ":=-–—>→" for char in gap) or bool(gap.strip())
+
+
+def find_handles(text: str) -> list[tuple[int, int]]:
+    """Spans of the normalised `text` holding a messenger handle."""
+    spans = [match.span() for match in _AT_HANDLE.finditer(text) if len(match.group()) > 2]
+    spans = [(start, _trim_dots(text, start, end)) for start, end in spans]
+    for match in _HANDLE_AFTER_NAME.finditer(text):
+        name = (match["name"] or match["name2"]).rstrip(".")
+        bare = name.lstrip("@")
+        if bare in _EVERYDAY_WORDS or len(bare) < 3:
+            continue
+        gap = match["gap"] if match["gap"] is not None else match["colon"]
+        if not _gap_is_explicit(gap) and not _LOOKS_LIKE_A_USER_NAME.search(bare):
+            continue
+        start = match.start("name") if match["name"] else match.start("name2")
+        spans.append((start, start + len(name)))
+    return spans
+
+
+def _trim_dots(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1] == ".":
+        end -= 1
+    return end

@@ -1,0 +1,116 @@
+"""Links and bare domains: "https://…", "www.shop.bg", "shop.bg/obuvki", "ivanshop точка com".
+
+A bare "word.ending" is a domain only when the ending is a known one; endings that are also
+words ("me", "it", "is") need a path, a "www." or a well-known messenger or short-link host.
+A capitalised ending after a missing space ("Thank you.It arrived") is a typo, not a domain.
+Addresses on the marketplace's own domains are reported separately so they can be left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.domain.masking import spelling, tlds
+from bot.domain.masking.normalise import Normalised
+
+_TRAILING = ".,;:!?)]}'\"»…"
+_SCHEMED = re.compile(
+    r"(?<![\w])(?P<scheme>https?|ftp|viber|tg|whatsapp|fb-messenger|intent|skype|mailto)"
+    r"(?:\s*:\s*//\S+|:[^\s/]\S*)"
+)
+_MESSENGER_SCHEMES = frozenset({"viber", "tg", "whatsapp", "fb-messenger", "skype"})
+_HOST_OF_URL = re.compile(r"[a-z-]+\s*:\s*/*(?:[^/@\s]*@)?([^/?#:\s]+)")
+_BARE = re.compile(
+    rf"(?<![\w@.\-/])(?P<www>www\d{{0,3}}\.)?(?P<host>(?:{spelling.LABEL}\.)+(?P<tld>{spelling.TLD}))"
+    r"(?![\w\-])(?P<path>(?::\d{1,5})?[/?#]\S*)?"
+)
+_LATIN_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+#: Spelled-out dots only between Latin labels: "гледна точка" is a figure of speech.
+_SPELLED = re.compile(
+    rf"(?<![\w@])(?P<host>{_LATIN_LABEL}(?:{spelling.DOT_DISGUISED}{_LATIN_LABEL}){{0,3}}"
+    rf"{spelling.DOT_DISGUISED}(?P<tld>{spelling.TLD}))(?!\w)"
+    r"(?P<path>\s{0,2}/\s{0,2}[\w.@+-]+)?"
+)
+_DOT_HINT = re.compile(r"\.|dot|точка|тчк|дот")
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A link at [start, end) of the normalised text; `messenger` when it leads to a person."""
+
+    start: int
+    end: int
+    allowed: bool
+    messenger: bool
+
+
+def _is_messenger_host(host: str) -> bool:
+    host = host.removeprefix("www.")
+    return host in tlds.MESSENGER_HOSTS or any(
+        host.endswith("." + known) for known in tlds.MESSENGER_HOSTS
+    )
+
+
+def _trim(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1] in _TRAILING:
+        if text[end - 1] == ")" and text.count("(", start, end) >= text.count(")", start, end):
+            break
+        end -= 1
+    return end
+
+
+def _lower_case_ending(norm: Normalised, start: int, end: int, host_start: int) -> bool:
+    """Whether the original spelling of the ending is lower case, or the whole host upper case."""
+    first, last = norm.span(start, end)
+    ending = norm.original[first:last]
+    if ending.islower() or not any(char.isalpha() for char in ending):
+        return True
+    host_first, _ = norm.span(host_start, end)
+    return norm.original[host_first:last].isupper()
+
+
+def _familiar(host: str) -> bool:
+    host = host.removeprefix("www.")
+    return host in tlds.MESSENGER_HOSTS or host in tlds.SHORTENERS
+
+
+def find_links(norm: Normalised, allowed: frozenset[str]) -> list[Link]:
+    """Every link and bare domain in the message, the allowed ones flagged."""
+    text = norm.text
+    if not _DOT_HINT.search(text) and ":" not in text:
+        return []
+    links: list[Link] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(start: int, end: int, host: str, messenger: bool = False) -> None:
+        if any(start < taken_end and taken_start < end for taken_start, taken_end in taken):
+            return
+        taken.append((start, end))
+        messenger = messenger or _is_messenger_host(host)
+        links.append(Link(start, end, spelling.is_allowed(host, allowed), messenger))
+
+    for match in _SCHEMED.finditer(text):
+        end = _trim(text, match.start(), match.end())
+        host = _HOST_OF_URL.match(text, match.start(), end)
+        messenger = match["scheme"] in _MESSENGER_SCHEMES
+        add(match.start(), end, host.group(1) if host else "", messenger)
+    for match in _BARE.finditer(text):
+        tld, host = match["tld"], match["host"]
+        if tld not in tlds.ALL:
+            continue
+        if not (match["www"] or match["path"] or tld in tlds.STRONG or _familiar(host)):
+            continue
+        if not match["www"] and not _lower_case_ending(
+            norm, match.start("tld"), match.end("tld"), match.start("host")
+        ):
+            continue
+        add(match.start(), _trim(text, match.start(), match.end()), host)
+    for match in _SPELLED.finditer(text):
+        host = spelling.canonical_host(match["host"])
+        if match["tld"] not in tlds.SPELLABLE and not _familiar(host):
+            continue
+        if not _lower_case_ending(norm, match.start("tld"), match.end("tld"), match.start()):
+            continue
+        add(match.start(), _trim(text, match.start(), match.end()), host)
+    return links

@@ -1,0 +1,168 @@
+"""Numbers written out in Bulgarian, transliterated Bulgarian and English words.
+
+`word_value` classifies one lower-cased word; `compose` turns a sequence of classified words into
+digit groups, so "осемдесет и осем" reads as "88", "сто двайсет и три" as "123" and
+"double eight" as "88". Words in a mix of Latin and Cyrillic letters are read through their
+look-alikes ("oсем" with a Latin o is still "осем").
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Rank(enum.Enum):
+    UNIT = 1  # 0-9
+    TEEN = 2  # 10-19
+    TENS = 3  # 20, 30 … 90
+    HUNDREDS = 4  # 100, 200 … 900
+    HUNDRED = 5  # English "hundred": multiplies the unit before it
+    REPEAT = 6  # "double", "triple": repeats the unit after it
+
+
+_UNITS = {
+    0: "нула nula zero oh",
+    1: "едно един една один edno edin edna one",
+    2: "две два dve dva two",
+    3: "три tri three",
+    4: "четири chetiri four",
+    5: "пет pet five",
+    6: "шест shest six",
+    7: "седем sedem seven",
+    8: "осем osem eight",
+    9: "девет devet nine",
+}
+_TEENS = {
+    10: "десет deset ten",
+    11: "единайсет единадесет edinaiset eleven",
+    12: "дванайсет дванадесет dvanaiset twelve",
+    13: "тринайсет тринадесет trinaiset thirteen",
+    14: "четиринайсет четиринадесет chetirinaiset fourteen",
+    15: "петнайсет петнадесет petnaiset fifteen",
+    16: "шестнайсет шестнадесет shestnaiset sixteen",
+    17: "седемнайсет седемнадесет sedemnaiset seventeen",
+    18: "осемнайсет осемнадесет osemnaiset eighteen",
+    19: "деветнайсет деветнадесет devetnaiset nineteen",
+}
+_TENS = {
+    20: "двайсет двадесет dvaiset twenty",
+    30: "трийсет тридесет triiset thirty",
+    40: "четирийсет четиридесет chetiriiset forty fourty",
+    50: "петдесет petdeset fifty",
+    60: "шейсет шестдесет sheiset sixty",
+    70: "седемдесет sedemdeset seventy",
+    80: "осемдесет osemdeset eighty",
+    90: "деветдесет devetdeset ninety",
+}
+_HUNDREDS = {
+    100: "сто sto",
+    200: "двеста dvesta",
+    300: "триста trista",
+    400: "четиристотин chetiristotin",
+    500: "петстотин petstotin",
+    600: "шестстотин sheststotin",
+    700: "седемстотин sedemstotin",
+    800: "осемстотин osemstotin",
+    900: "деветстотин devetstotin",
+}
+
+WORDS: dict[str, tuple[Rank, int]] = {}
+for _rank, _table in (
+    (Rank.UNIT, _UNITS),
+    (Rank.TEEN, _TEENS),
+    (Rank.TENS, _TENS),
+    (Rank.HUNDREDS, _HUNDREDS),
+):
+    for _value, _spellings in _table.items():
+        for _word in _spellings.split():
+            WORDS[_word] = (_rank, _value)
+WORDS["hundred"] = (Rank.HUNDRED, 100)
+for _word, _times in (("double", 2), ("triple", 3), ("двойно", 2), ("тройно", 3)):
+    WORDS[_word] = (Rank.REPEAT, _times)
+
+#: Words that join parts of one number: "двайсет и три", "one hundred and five".
+CONNECTORS = frozenset({"и", "and", "i"})
+
+_LATIN_TO_CYRILLIC = str.maketrans("aceopxykmtbh", "асеорхукмтвн")
+_CYRILLIC_TO_LATIN = str.maketrans("асеорхукмтвн", "aceopxykmtbh")
+
+
+def word_value(word: str) -> tuple[Rank, int] | None:
+    """Classify a lower-cased word as part of a number, or None."""
+    found = WORDS.get(word)
+    if found is None and not word.isascii():
+        found = WORDS.get(word.translate(_LATIN_TO_CYRILLIC)) or WORDS.get(
+            word.translate(_CYRILLIC_TO_LATIN)
+        )
+    return found
+
+
+@dataclass(slots=True)
+class _Compound:
+    value: int
+    start: int
+    end: int
+    takes_tens: bool
+    takes_unit: bool
+
+
+def compose(words: list[tuple[Rank, int, int, int]]) -> list[tuple[str, int, int]]:
+    """Turn (rank, value, start, end) words into (digits, start, end) groups."""
+    groups: list[tuple[str, int, int]] = []
+    current: _Compound | None = None
+    repeat = 1
+
+    def flush() -> None:
+        nonlocal current
+        if current is not None:
+            groups.append((str(current.value), current.start, current.end))
+            current = None
+
+    for rank, value, start, end in words:
+        if rank is Rank.REPEAT:
+            flush()
+            repeat = value
+            continue
+        if rank is Rank.UNIT and repeat > 1:
+            flush()
+            groups.append((str(value) * repeat, start, end))
+            repeat = 1
+            continue
+        repeat = 1
+        if rank is Rank.HUNDRED:
+            if current is not None and current.value < 10 and not current.takes_unit:
+                current.value *= 100
+                current.end = end
+                current.takes_tens = current.takes_unit = True
+            else:
+                flush()
+                current = _Compound(100, start, end, True, True)
+        elif rank is Rank.HUNDREDS:
+            flush()
+            current = _Compound(value, start, end, True, True)
+        elif rank is Rank.TENS:
+            if current is not None and current.takes_tens:
+                current.value += value
+                current.end = end
+                current.takes_tens = False
+            else:
+                flush()
+                current = _Compound(value, start, end, False, True)
+        elif rank is Rank.TEEN:
+            if current is not None and current.takes_tens:
+                current.value += value
+                current.end = end
+                flush()
+            else:
+                flush()
+                groups.append((str(value), start, end))
+        elif current is not None and current.takes_unit:
+            current.value += value
+            current.end = end
+            flush()
+        else:
+            flush()
+            current = _Compound(value, start, end, False, False)
+    flush()
+    return groups

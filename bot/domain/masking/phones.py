@@ -1,0 +1,115 @@
+"""Phone numbers: which digit runs of a message are someone's number.
+
+Every run from `digit_runs` is scanned group by group for the longest stretch that `phonenumbers`
+accepts. Only stretches shaped like a phone are ever parsed — a "+" or "00" in front, a Bulgarian
+trunk "0", a bare "359", or a cue word such as "телефон" — so order numbers, waybills and prices
+never reach the parser and the common case stays cheap. A national number ("0888 123 456",
+"02 981 2345") is a phone unless a cue says it is a waybill, invoice or order; a number with
+a "+" in front is always a phone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import phonenumbers
+
+from bot.domain.masking.context import Cue, Cues
+from bot.domain.masking.digit_runs import Group, digit_runs
+
+_REGION = "BG"
+_MAX_DIGITS = 17  # "00" + a country code + the longest national number
+
+
+def _parses(number: str, region: str | None, *, loosely: bool = False) -> bool:
+    try:
+        parsed = phonenumbers.parse(number, region)
+    except phonenumbers.NumberParseException:
+        return False
+    if phonenumbers.is_valid_number(parsed):
+        return True
+    return loosely and phonenumbers.is_possible_number(parsed)
+
+
+def _is_phone(digits: str, plus: bool, cue: Cue | None) -> bool:
+    size = len(digits)
+    if plus:
+        # A "+" is what people type before a phone number and almost nothing else.
+        return 7 <= size <= 15 and _parses("+" + digits, None, loosely=size >= 9)
+    if cue is Cue.OTHER:
+        return False
+    if digits.startswith("00"):
+        return 9 <= size <= _MAX_DIGITS and _parses("+" + digits[2:], None)
+    if digits.startswith("0"):
+        shortest = 8 if cue is Cue.PHONE else 9
+        return shortest <= size <= 10 and _parses(digits, _REGION)
+    if digits.startswith("359") and size in (11, 12):
+        return _parses("+" + digits, None)
+    if cue is Cue.PHONE:
+        if size in (8, 9) and _parses("0" + digits, _REGION):
+            return True
+        return 10 <= size <= 15 and _parses("+" + digits, None)
+    return False
+
+
+def _may_start(group: Group, cue: Cue | None) -> bool:
+    """Cheap test of whether a phone number could begin at `group`."""
+    return (
+        group.plus or group.digits[0] == "0" or group.digits.startswith("359") or (cue is Cue.PHONE)
+    )
+
+
+def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(start < span_end and span_start < end for span_start, span_end in spans)
+
+
+def _phone_from(
+    run: list[Group], first: int, cues: Cues, protected: Sequence[tuple[int, int]]
+) -> int | None:
+    """Index of the last group of the longest phone number starting at `run[first]`."""
+    head = run[first]
+    ends: list[tuple[int, str]] = []
+    digits = ""
+    for last in range(first, len(run)):
+        digits += run[last].digits
+        if len(digits) > _MAX_DIGITS:
+            break
+        if len(digits) >= 7:
+            ends.append((last, digits))
+    for last, candidate in reversed(ends):
+        start, end = head.start, run[last].end
+        if protected and _overlaps(start, end, protected):
+            continue
+        cue = None if head.plus else cues.around(start, end)
+        if _is_phone(candidate, head.plus, cue):
+            return last
+    return None
+
+
+def find_phones(text: str, protected: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+    """Spans of the normalised `text` holding a phone number."""
+    runs = [run for run in digit_runs(text) if sum(len(group.digits) for group in run) >= 7]
+    if not runs:
+        return []
+    cues = Cues(text)
+    spans: list[tuple[int, int]] = []
+    for run in runs:
+        first = 0
+        while first < len(run):
+            head = run[first]
+            last = None
+            if _may_start(head, cues.around(head.start, head.end)):
+                last = _phone_from(run, first, cues, protected)
+            if last is None:
+                first += 1
+                continue
+            spans.append((_widen(text, head.start, run[last].end), run[last].end))
+            first = last + 1
+    return spans
+
+
+def _widen(text: str, start: int, end: int) -> int:
+    """Take in an opening parenthesis whose closing one the number already holds."""
+    if start > 0 and text[start - 1] == "(" and ")" in text[start:end]:
+        return start - 1
+    return start
