@@ -12,7 +12,10 @@ import re
 
 from bot.domain.masking import spelling, tlds
 
-_AT = re.compile(rf"(?P<strong>{spelling.AT_STRONG})|(?P<weak>{spelling.AT_WEAK})")
+_AT = re.compile(
+    rf"(?P<strong>{spelling.AT_STRONG})|(?P<weak>{spelling.AT_WEAK})"
+    rf"|(?P<loose>{spelling.AT_PROVIDER_ONLY})"
+)
 _LOCAL_TAIL = re.compile(r"[\w%+.-]{1,64}$")
 _SPELLED_DOT_TAIL = re.compile(rf"(?:{spelling.DOT_DISGUISED})$")
 _LOCAL_WORD_TAIL = re.compile(r"[a-z0-9_]{1,32}$")
@@ -32,7 +35,9 @@ _PROVIDERS = "|".join(
 )
 _PROVIDER = re.compile(rf"(?:{_PROVIDERS})(?![\w@])")
 _ADDRESS_LIKE_LOCAL = re.compile(r"[._\d]")
-_AT_HINT = re.compile(r"@|at|ат|маймун|кльомб|клюмб")
+_LATIN_LOCAL = re.compile(r"[a-z0-9_%+.-]+")
+_LETTER = re.compile(r"[a-z]")
+_AT_HINT = re.compile(r"@|at|ат|маймун|кльомб|клюмб|gmail|abv|yahoo|outlook|hotmail|гмейл|абв")
 
 
 def _local_start(text: str, end: int) -> int | None:
@@ -56,16 +61,16 @@ def _local_start(text: str, end: int) -> int | None:
     return start
 
 
-def _domain_end(text: str, start: int, strong: bool) -> tuple[int, str, bool] | None:
+def _domain_end(text: str, start: int, how: str) -> tuple[int, str, bool] | None:
     """End of the domain written from `start`, the host it spells, and whether it is disguised."""
-    patterns = (_PLAIN_DOMAIN, _STRONG_DOMAIN) if strong else (_CAREFUL_DOMAIN,)
-    for pattern in patterns:
+    patterns = {"strong": (_PLAIN_DOMAIN, _STRONG_DOMAIN), "weak": (_CAREFUL_DOMAIN,)}
+    for pattern in patterns.get(how, ()):
         match = pattern.match(text, start)
         if match is not None and (pattern is _PLAIN_DOMAIN or spelling.is_known_tld(match["tld"])):
             host = spelling.canonical_host(match.group())
             return match.end(), host, host != match.group()
     provider = _PROVIDER.match(text, start)
-    if provider is not None and (strong or provider.group() != "mail"):
+    if provider is not None and (how == "strong" or provider.group() != "mail"):
         return provider.end(), "", True
     return None
 
@@ -86,13 +91,23 @@ def find_emails(text: str, allowed: frozenset[str]) -> list[tuple[int, int]]:
         start = _local_start(text, at.start())
         if start is None:
             continue
-        domain = _domain_end(text, at.end(), strong=at.group("strong") is not None)
+        how = at.lastgroup or "strong"
+        domain = _domain_end(text, at.end(), how)
         if domain is None:
             continue
         end, host, disguised = domain
         if host and spelling.is_allowed(host, allowed):
             continue
-        if at["weak"] and not disguised and not _reads_as_address(text[start : at.start()], host):
+        if how != "strong" and not _believable(text[start : at.start()], host, disguised, how):
             continue
         spans.append((start, end))
     return spans
+
+
+def _believable(local: str, host: str, disguised: bool, how: str) -> bool:
+    """Whether a local part before a bare "at" (or "в") is really the start of an address."""
+    if not _LATIN_LOCAL.fullmatch(local) or not _LETTER.search(local):
+        return False
+    if how == "loose":
+        return bool(_ADDRESS_LIKE_LOCAL.search(local))
+    return disguised or _reads_as_address(local, host)

@@ -16,7 +16,7 @@ from bot.domain.masking.normalise import Normalised
 
 _TRAILING = ".,;:!?)]}'\"»…"
 _SCHEMED = re.compile(
-    r"(?<![\w])(?P<scheme>https?|ftp|viber|tg|whatsapp|fb-messenger|intent|skype|mailto)"
+    r"(?<![\w])(?P<scheme>https?|hxxps?|ftp|viber|tg|whatsapp|fb-messenger|intent|skype|mailto)"
     r"(?:\s*:\s*//\S+|:[^\s/]\S*)"
 )
 _MESSENGER_SCHEMES = frozenset({"viber", "tg", "whatsapp", "fb-messenger", "skype"})
@@ -60,14 +60,10 @@ def _trim(text: str, start: int, end: int) -> int:
     return end
 
 
-def _lower_case_ending(norm: Normalised, start: int, end: int, host_start: int) -> bool:
-    """Whether the original spelling of the ending is lower case, or the whole host upper case."""
+def _starts_a_sentence(norm: Normalised, start: int, end: int) -> bool:
+    """Whether the ending is capitalised like a word after a missing space ("you.It arrived")."""
     first, last = norm.span(start, end)
-    ending = norm.original[first:last]
-    if ending.islower() or not any(char.isalpha() for char in ending):
-        return True
-    host_first, _ = norm.span(host_start, end)
-    return norm.original[host_first:last].isupper()
+    return norm.original[first:last].istitle()
 
 
 def _familiar(host: str) -> bool:
@@ -101,16 +97,14 @@ def find_links(norm: Normalised, allowed: frozenset[str]) -> list[Link]:
             continue
         if not (match["www"] or match["path"] or tld in tlds.STRONG or _familiar(host)):
             continue
-        if not match["www"] and not _lower_case_ending(
-            norm, match.start("tld"), match.end("tld"), match.start("host")
-        ):
+        if not match["www"] and _starts_a_sentence(norm, match.start("tld"), match.end("tld")):
             continue
         add(match.start(), _trim(text, match.start(), match.end()), host)
     for match in _SPELLED.finditer(text):
         host = spelling.canonical_host(match["host"])
         if match["tld"] not in tlds.SPELLABLE and not _familiar(host):
             continue
-        if not _lower_case_ending(norm, match.start("tld"), match.end("tld"), match.start()):
+        if _starts_a_sentence(norm, match.start("tld"), match.end("tld")):
             continue
         add(match.start(), _trim(text, match.start(), match.end()), host)
     return links

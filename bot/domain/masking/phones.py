@@ -52,11 +52,13 @@ def _is_phone(digits: str, plus: bool, cue: Cue | None) -> bool:
     return False
 
 
-def _may_start(group: Group, cue: Cue | None) -> bool:
-    """Cheap test of whether a phone number could begin at `group`."""
-    return (
-        group.plus or group.digits[0] == "0" or group.digits.startswith("359") or (cue is Cue.PHONE)
-    )
+def _may_start(run: list[Group], first: int, cue: Cue | None) -> bool:
+    """Cheap test of whether a phone number could begin at `run[first]`."""
+    head = run[first]
+    if head.plus or head.digits[0] == "0" or cue is Cue.PHONE:
+        return True
+    prefix = "".join(group.digits for group in run[first : first + 3])
+    return prefix.startswith("359")
 
 
 def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
@@ -98,7 +100,7 @@ def find_phones(text: str, protected: Sequence[tuple[int, int]] = ()) -> list[tu
         while first < len(run):
             head = run[first]
             last = None
-            if _may_start(head, cues.around(head.start, head.end)):
+            if _may_start(run, first, cues.around(head.start, head.end)):
                 last = _phone_from(run, first, cues, protected)
             if last is None:
                 first += 1

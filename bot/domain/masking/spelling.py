@@ -10,18 +10,20 @@ import re
 
 from bot.domain.masking import tlds
 
-_OPEN = r"[(\[{<]"
-_CLOSE = r"[)\]}>]"
+# Brackets and the other marks people wrap a spelled "at" or "dot" in: "(at)", "[dot]", "#at#".
+_OPEN = r"[(\[{<*#~|=_-]{1,2}"
+_CLOSE = r"[)\]}>*#~|=_-]{1,2}"
 
-#: "@" itself, or "at" in brackets, or a word nobody uses for anything else.
+#: "@" itself, or "at" wrapped in brackets, or a word nobody uses for anything else.
 AT_STRONG = (
-    r"\s{0,2}@\s{0,2}"
+    r"\s{0,2}@+\s{0,2}"
     rf"|\s{{0,2}}{_OPEN}\s{{0,2}}(?:at|ат|@|маймунка|кльомба|клюмба)\s{{0,2}}{_CLOSE}\s{{0,2}}"
     r"|\s{1,3}(?:маймунка|маймунско\s+а|кльомба|клюмба|at\s+sign|at\s+symbol)\s{1,3}"
-    r"|[-_]at[-_]"
 )
 #: The bare word "at", which is also an English preposition.
 AT_WEAK = r"\s{1,3}(?:at|ат)\s{1,3}"
+#: "ivan.petrov в gmail": believed only before a mail provider's name.
+AT_PROVIDER_ONLY = r"\s{1,3}(?:в|във|на|in|on)\s{1,3}"
 
 _DOT_SPELLED = (
     rf"\s{{0,2}}{_OPEN}\s{{0,2}}(?:dot|точка|тчк|дот|\.)\s{{0,2}}{_CLOSE}\s{{0,2}}"

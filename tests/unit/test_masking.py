@@ -1,0 +1,371 @@
+"""Contact masking: phones, e-mails, links and handles hidden; order talk passed on verbatim."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from bot.domain import masking
+from bot.domain.masking import MASK, ContactKind, Finding, mask_contacts
+from tests.unit.masking_corpus import CASES, CLEAN_CASES, CONTACT_CASES, Case
+
+
+def hides(text: str, *secrets: str) -> None:
+    masked = mask_contacts(text).text
+    for secret in secrets or (text,):
+        assert secret not in masked, f"{secret!r} survived in {masked!r}"
+    assert MASK in masked
+
+
+def passes(text: str) -> None:
+    result = mask_contacts(text)
+    assert result.text == text
+    assert result.findings == ()
+
+
+# --- the result ------------------------------------------------------------------------------
+
+
+def test_clean_text_comes_back_as_the_same_string_with_no_findings() -> None:
+    result = mask_contacts("Поръчка 100234 е изпратена.")
+    assert result.text == "Поръчка 100234 е изпратена."
+    assert not result.changed
+    assert result.kinds == frozenset()
+
+
+def test_empty_message_is_returned_empty() -> None:
+    passes("")
+
+
+def test_only_the_contact_is_replaced_and_the_rest_is_kept_byte_for_byte() -> None:
+    result = mask_contacts("Здравейте!  Звъннете на 0888 123 456 утре.\n")
+    assert result.text == f"Здравейте!  Звъннете на {MASK} утре.\n"
+    assert result.changed
+    assert result.kinds == frozenset({ContactKind.PHONE})
+
+
+def test_finding_points_at_the_original_characters() -> None:
+    text = "тел: ０８８８ １２３ ４５６!"
+    (finding,) = mask_contacts(text).findings
+    assert finding == Finding(ContactKind.PHONE, 5, 17, "０８８８ １２３ ４５６")
+    assert text[finding.start : finding.end] == finding.original
+
+
+def test_touching_contacts_merge_into_one_mask() -> None:
+    assert mask_contacts("0888123456ivan@abv.bg").text == MASK
+
+
+def test_kinds_name_every_kind_of_contact_found() -> None:
+    result = mask_contacts("0888 123 456, ivan@abv.bg, ivanshop.bg, @ivan_shop")
+    assert result.kinds == set(ContactKind)
+    assert result.text == ", ".join([MASK] * 4)
+
+
+# --- phone numbers ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "0888 123 456",
+        "0888123456",
+        "088/812-3456",
+        "088 812 3456",
+        "0888.123.456",
+        "(088) 812 3456",
+        "+359 88 812 3456",
+        "+359888123456",
+        "00359 888 123 456",
+        "+359 (0) 888 123 456",
+    ],
+)
+def test_bulgarian_mobile_in_any_common_format_is_hidden(number: str) -> None:
+    hides(f"Звъннете ми на {number}, моля.", number)
+
+
+def test_sofia_and_city_landlines_are_hidden() -> None:
+    hides("Офис: 02 981 2345, склад: 032 123 456", "02 981 2345", "032 123 456")
+
+
+def test_foreign_number_with_a_plus_is_hidden() -> None:
+    hides("My UK number is +44 20 7946 0958", "+44 20 7946 0958")
+
+
+def test_bulgarian_mobile_without_its_zero_is_hidden_when_called_a_phone() -> None:
+    hides("вайбър 888 123 456", "888 123 456")
+
+
+def test_nine_digits_without_a_phone_cue_pass_verbatim() -> None:
+    passes("Номер 888123456 от каталога")
+
+
+def test_phone_spelled_in_bulgarian_words_is_hidden() -> None:
+    hides("нула осем осем осем едно две три четири пет шест")
+
+
+def test_phone_spelled_in_compound_bulgarian_numbers_is_hidden() -> None:
+    hides("нула осемстотин осемдесет и осем, сто двайсет и три, четиристотин петдесет и шест")
+
+
+def test_phone_spelled_in_english_words_is_hidden() -> None:
+    hides("zero eight eight eight one two three four five six")
+
+
+def test_phone_mixing_digits_and_words_is_hidden() -> None:
+    hides("Пиши ми: 08 осемдесет и осем 12 34 56", "08 осемдесет и осем 12 34 56")
+
+
+def test_phone_with_digits_one_per_space_is_hidden() -> None:
+    hides("0 8 8 8 1 2 3 4 5 6 това е номерът", "0 8 8 8 1 2 3 4 5 6")
+
+
+@pytest.mark.parametrize("number", ["O888 l23 456", "О888 12З 4б7", "o888 |23 4s6"])
+def test_look_alike_letters_inside_a_phone_are_read_as_digits(number: str) -> None:
+    hides(f"тел {number}", number)
+
+
+def test_look_alike_letters_in_ordinary_words_stay_words() -> None:
+    passes("Oslo, Ibiza, Зоо, Bob и Lili поръчаха 3 бр. от размер 38")
+
+
+def test_keycap_emoji_phone_is_hidden_keycaps_and_all() -> None:
+    text = "0️⃣8️⃣8️⃣8️⃣1️⃣2️⃣3️⃣4️⃣5️⃣6️⃣ пиши ми"
+    assert mask_contacts(text).text == f"{MASK} пиши ми"
+
+
+def test_zero_width_characters_do_not_split_a_phone() -> None:
+    hides("обади се 0888\u200b123\u200c456", "0888\u200b123\u200c456")
+
+
+def test_full_width_and_styled_digits_are_read_as_digits() -> None:
+    hides("０８８８ １２３ ４５６ или 𝟎𝟖𝟖𝟖 𝟏𝟐𝟑 𝟒𝟓𝟔", "０８８８ １２３ ４５６", "𝟎𝟖𝟖𝟖 𝟏𝟐𝟑 𝟒𝟓𝟔")
+
+
+def test_order_number_before_a_phone_does_not_shield_it() -> None:
+    hides("поръчка 100234, пиши на 0888123456", "0888123456")
+
+
+def test_mobile_shaped_number_called_a_waybill_passes_verbatim() -> None:
+    passes("Товарителница: 0888123456")
+
+
+# --- numbers that are not phones -------------------------------------------------------------
+
+
+def test_order_number_passes_verbatim() -> None:
+    passes("Здравейте, кога ще бъде изпратена поръчка #100234? Поръчка 100235 дойде.")
+
+
+def test_econt_waybill_number_passes_verbatim() -> None:
+    passes("Изпратих с Еконт, товарителница 1051234567890.")
+
+
+def test_speedy_waybill_number_passes_verbatim() -> None:
+    passes("Спиди 61234567890, а втората 600012345678")
+
+
+def test_upu_tracking_number_passes_verbatim() -> None:
+    passes("Tracking RR123456785BG and CP123456785BG")
+
+
+def test_dhl_number_introduced_as_tracking_passes_verbatim() -> None:
+    passes("DHL tracking 1234567890, товарителница DHL 3318810025")
+
+
+def test_ups_and_fedex_tracking_numbers_pass_verbatim() -> None:
+    passes("UPS 1Z999AA10123456784, FedEx 123456789012")
+
+
+def test_invoice_number_passes_verbatim() -> None:
+    passes("фактура № 0000001234 от 02.11.2026 г.")
+
+
+def test_company_numbers_pass_verbatim() -> None:
+    passes("ЕИК 123456789, БУЛСТАТ 1234567890123, ДДС BG123456789")
+
+
+def test_iban_passes_verbatim() -> None:
+    passes("IBAN BG80BNBG96611020345678 или BG80 BNBG 9661 1020 3456 78")
+
+
+def test_prices_pass_verbatim() -> None:
+    passes("49,90 лв., €25.50, 1 299 лв, $199.99")
+
+
+def test_dates_and_times_pass_verbatim() -> None:
+    passes("22.11.2026, 2026-11-22, 22/11, 02.11.2026, 14:30, 08:00-17:00")
+
+
+def test_sizes_weights_and_dimensions_pass_verbatim() -> None:
+    passes("Размер 42 EU, кутия 30x40x15 см, 2,5 кг, размери 08 10 12 14 16")
+
+
+def test_codes_percentages_and_years_pass_verbatim() -> None:
+    passes("SKU AB-1234-XL, отстъпка 15%, модел 2024, EAN 3800123456789")
+
+
+# --- e-mail addresses ------------------------------------------------------------------------
+
+
+def test_plain_email_is_hidden() -> None:
+    hides("Пишете ми на ivan.petrov@gmail.com", "ivan.petrov@gmail.com")
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "name at gmail dot com",
+        "name(at)abv.bg",
+        "name [at] abv [dot] bg",
+        "name{at}gmail{dot}com",
+        "name @ abv . bg",
+        "name#at#abv.bg",
+        "name.surname at gmail",
+    ],
+)
+def test_email_with_spelled_at_and_dot_is_hidden(address: str) -> None:
+    hides(f"пишете на {address}", address)
+
+
+@pytest.mark.parametrize(
+    "address", ["ivan маймунка abv точка bg", "ivan кльомба abv.bg", "ivan ат абв точка бг"]
+)
+def test_bulgarian_words_for_at_and_dot_hide_an_email(address: str) -> None:
+    hides(f"мейлът ми е {address}", address)
+
+
+def test_english_at_in_a_sentence_is_not_an_email() -> None:
+    passes("I'll be at home at 5.30. Look at the photo, it arrived at the office.")
+
+
+def test_marketplace_support_address_is_left_alone() -> None:
+    passes("Пишете на support@chopni.bg")
+
+
+# --- links -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "https://ivan-shop.bg/obuvki",
+        "www.ivanshop.bg",
+        "ivanshop.com",
+        "olx.bg/ad/obuvki-12345",
+        "bit.ly/3abcDEF",
+        "ivanshop точка бг",
+        "ivanshop(.)com",
+    ],
+)
+def test_link_or_bare_domain_is_hidden(link: str) -> None:
+    result = mask_contacts(f"Вижте: {link} - там е по-евтино")
+    assert result.text == f"Вижте: {MASK} - там е по-евтино"
+    assert result.kinds == frozenset({ContactKind.LINK})
+
+
+def test_marketplace_links_are_left_alone() -> None:
+    passes("https://chopni.bg/pravila, www.chopni.com/help, seller.chopni.bg/orders/100234")
+
+
+def test_allowed_domains_can_be_chosen_by_the_caller() -> None:
+    text = "виж https://shop.example.org/x"
+    assert mask_contacts(text, allowed_domains=["example.org"]).text == text
+    assert mask_contacts(text).text == f"виж {MASK}"
+
+
+def test_marketplace_name_inside_another_domain_is_hidden() -> None:
+    hides("https://chopni.bg.evil.com/login и evilchopni.bg", "chopni.bg.evil.com", "evilchopni")
+
+
+def test_file_names_and_abbreviations_are_not_domains() -> None:
+    passes("Пратих снимка.jpg и фактура.pdf, т.е. гр.София, ул.Шипка 5.")
+
+
+def test_missing_space_after_a_full_stop_is_not_a_domain() -> None:
+    passes("Thank you.It arrived yesterday. OK.Thanks")
+
+
+# --- handles ---------------------------------------------------------------------------------
+
+
+def test_at_handle_is_hidden() -> None:
+    result = mask_contacts("Пиши ми в телеграм @ivan_shop")
+    assert result.text == f"Пиши ми в телеграм {MASK}"
+    assert result.kinds == frozenset({ContactKind.HANDLE})
+
+
+@pytest.mark.parametrize(
+    "link", ["t.me/ivanshop", "wa.me/359888123456", "instagram.com/ivan.shop", "m.me/ivanshop"]
+)
+def test_messenger_links_are_reported_as_handles(link: str) -> None:
+    result = mask_contacts(f"пиши ми: {link}")
+    assert result.text == f"пиши ми: {MASK}"
+    assert ContactKind.HANDLE in result.kinds
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("инстаграм: ivan_shop", f"инстаграм: {MASK}"),
+        ("skype: ivan.petrov", f"skype: {MASK}"),
+        ("my insta is ivan.shop", f"my insta is {MASK}"),
+    ],
+)
+def test_handle_after_a_messenger_name_is_hidden_and_the_name_stays(text: str, masked: str) -> None:
+    assert mask_contacts(text).text == masked
+
+
+def test_everyday_word_after_a_messenger_name_is_kept() -> None:
+    passes("My instagram is private. Не ползвам вайбър, пишете тук. Write on viber tomorrow.")
+
+
+def test_phone_after_viber_is_hidden() -> None:
+    hides("вайбър 0888123456", "0888123456")
+
+
+# --- the corpus ------------------------------------------------------------------------------
+
+
+def test_corpus_is_large_and_balanced() -> None:
+    assert len(CASES) >= 300
+    assert 0.4 <= len(CONTACT_CASES) / len(CASES) <= 0.6
+
+
+@pytest.mark.parametrize("case", CONTACT_CASES, ids=lambda case: case.text[:40])
+def test_corpus_contact_case_loses_every_secret(case: Case) -> None:
+    masked = mask_contacts(case.text).text
+    assert [secret for secret in case.secrets if secret in masked] == []
+
+
+@pytest.mark.parametrize("case", CLEAN_CASES, ids=lambda case: case.text[:40])
+def test_corpus_clean_case_passes_verbatim(case: Case) -> None:
+    assert mask_contacts(case.text).text == case.text
+
+
+def test_corpus_recall_and_verbatim_share_reach_97_percent() -> None:
+    hidden = [
+        case
+        for case in CONTACT_CASES
+        if not any(secret in mask_contacts(case.text).text for secret in case.secrets)
+    ]
+    verbatim = [case for case in CLEAN_CASES if mask_contacts(case.text).text == case.text]
+    assert len(hidden) / len(CONTACT_CASES) >= 0.97
+    assert len(verbatim) / len(CLEAN_CASES) >= 0.97
+
+
+# --- the module ------------------------------------------------------------------------------
+
+
+def test_masking_imports_no_framework() -> None:
+    forbidden = {"telegram", "sqlalchemy", "httpx", "starlette"}
+    for source in Path(masking.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                roots = {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                roots = {node.module.split(".")[0]}
+            else:
+                continue
+            assert not roots & forbidden, f"{source.name} imports {roots & forbidden}"
