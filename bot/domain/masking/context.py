@@ -24,7 +24,7 @@ _OTHER_CUES = (
     r"товарителниц\w*|пратк\w*|проследяван\w*|проследи|tracking|track\w*|waybill|awb|"
     r"shipment|parcel|consignment|фактур\w*|invoice\w*|еик|булстат|bulstat|eik|uic|ддс|"
     r"vat|поръчк\w*|order\w*|iban|сметк\w*|account|sku|артикул\w*|код\w*|code|zip|"
-    r"postcode|ref\w*|референ\w*|econt|еконт\w*|speedy|спиди|dhl|ups|fedex|usps|баркод\w*|"
+    r"postcode|ваучер\w*|voucher|gift\s?card|карт[аи]\w*|card|ref\w*|референ\w*|econt|еконт\w*|speedy|спиди|dhl|ups|fedex|usps|баркод\w*|"
     r"размер\w*|size\w*|мерки|barcode|ean|upc|gtin|isbn|сериен|serial|imei|партида|batch|модел\w*|model|егн|пин|pin|ид|id|"
     r"номер\s+на\s+(?:пратка|поръчка|фактура|товарителница)"
 )

@@ -12,7 +12,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.domain.masking.numbers_in_words import CONNECTORS, Rank, compose, word_value
+from bot.domain.masking.numbers_in_words import (
+    CONNECTORS,
+    Rank,
+    compose,
+    split_glued,
+    word_value,
+)
 
 _TOKEN = re.compile(r"(?:[^\W_]|\|)+")
 _LOOKALIKES = str.maketrans(
@@ -45,16 +51,22 @@ _PLUS_WORDS = frozenset({"плюс", "plus"})
 #: A gap holding one of these ends a run: times, prices, order marks and sentence ends.
 _BREAKERS = frozenset(":;@%€$£¥=&?!#№<>")
 _MAX_GAP = 5
+_LIST_COMMA = re.compile(r"[,;]\s")
 
 
 @dataclass(frozen=True, slots=True)
 class Group:
-    """Digits read from [start, end) of the normalised text; `plus` when a "+" leads them."""
+    """Digits read from [start, end) of the normalised text.
+
+    `plus` when a "+" leads them; `disguised` when they were written in words or look-alikes,
+    which nobody does with an order or company number.
+    """
 
     digits: str
     start: int
     end: int
     plus: bool = False
+    disguised: bool = False
 
 
 def _as_digits(token: str) -> str | None:
@@ -81,14 +93,26 @@ class _RunBuilder:
         self.words: list[tuple[Rank, int, int, int]] = []
         self.words_plus: int | None = None
         self.plus: int | None = None
+        self.last_end = -1
 
-    def add_digits(self, digits: str, start: int, end: int) -> None:
+    @property
+    def ends_in_short_digits(self) -> bool:
+        """Whether the last thing read was a group of one or two digits (not words)."""
+        return (
+            bool(self.run)
+            and not self.words
+            and self.run[-1].end == self.last_end
+            and len(self.run[-1].digits) <= 2
+        )
+
+    def add_digits(self, digits: str, start: int, end: int, disguised: bool = False) -> None:
         self.close_words()
+        self.last_end = end
         if self.plus is not None:
-            self.run.append(Group(digits, self.plus, end, plus=True))
-            self.plus = None
+            start, self.plus = self.plus, None
+            self.run.append(Group(digits, start, end, plus=True, disguised=disguised))
         else:
-            self.run.append(Group(digits, start, end))
+            self.run.append(Group(digits, start, end, disguised=disguised))
 
     def add_word(self, rank: Rank, value: int, start: int, end: int) -> None:
         if not self.words:
@@ -104,9 +128,9 @@ class _RunBuilder:
             return
         for index, (digits, start, end) in enumerate(compose(self.words)):
             if index == 0 and self.words_plus is not None:
-                self.run.append(Group(digits, self.words_plus, end, plus=True))
+                self.run.append(Group(digits, self.words_plus, end, plus=True, disguised=True))
             else:
-                self.run.append(Group(digits, start, end))
+                self.run.append(Group(digits, start, end, disguised=True))
         self.words.clear()
         self.words_plus = None
 
@@ -128,6 +152,9 @@ def digit_runs(text: str) -> list[list[Group]]:
         gap = text[previous_end:start]
         if previous_end and not _joinable(gap):
             builder.end_run()
+        elif builder.ends_in_short_digits and _LIST_COMMA.search(gap):
+            # "08, 10, 12, 14" is a list, while "0888, 123, 456" and "нула, осем, …" are not.
+            builder.end_run()
         if gap.rstrip().endswith("+"):
             builder.set_plus(previous_end + gap.rindex("+"))
         previous_end = end
@@ -139,12 +166,17 @@ def digit_runs(text: str) -> list[list[Group]]:
 def _read_token(builder: _RunBuilder, token: str, start: int, end: int) -> None:
     digits = _as_digits(token)
     if digits is not None:
-        builder.add_digits(digits, start, end)
+        builder.add_digits(digits, start, end, disguised=digits != token)
         return
-    if not token.isascii() or token.isalpha():
+    if token.isalpha():
         number = word_value(token)
         if number is not None:
             builder.add_word(number[0], number[1], start, end)
+            return
+        glued = split_glued(token)
+        if glued is not None:
+            for rank, value, first, last in glued:
+                builder.add_word(rank, value, start + first, start + last)
             return
     if token in CONNECTORS and builder.words:
         return

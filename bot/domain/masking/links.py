@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from bot.domain.masking import spelling, tlds
-from bot.domain.masking.normalise import Normalised
+from bot.domain.masking.normalise import CYRILLIC_TO_LATIN, Normalised
 
 _TRAILING = ".,;:!?)]}'\"»…"
 _SCHEMED = re.compile(
@@ -88,13 +88,15 @@ def find_links(norm: Normalised, allowed: frozenset[str]) -> list[Link]:
 
     for match in _SCHEMED.finditer(text):
         end = _trim(text, match.start(), match.end())
-        host = _HOST_OF_URL.match(text, match.start(), end)
+        address = _HOST_OF_URL.match(text, match.start(), end)
         messenger = match["scheme"] in _MESSENGER_SCHEMES
-        add(match.start(), end, host.group(1) if host else "", messenger)
+        add(match.start(), end, address.group(1) if address else "", messenger)
     for match in _BARE.finditer(text):
         tld, host = match["tld"], match["host"]
         if tld not in tlds.ALL:
-            continue
+            tld = tld.translate(CYRILLIC_TO_LATIN)  # "shop.сom" with a Cyrillic "с"
+            if tld not in tlds.ALL:
+                continue
         if not (match["www"] or match["path"] or tld in tlds.STRONG or _familiar(host)):
             continue
         if not match["www"] and _starts_a_sentence(norm, match.start("tld"), match.end("tld")):

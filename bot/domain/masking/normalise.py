@@ -30,7 +30,14 @@ _IGNORABLE_CLASS = "".join(
     f"\\U{low:08x}" if low == high else f"\\U{low:08x}-\\U{high:08x}"
     for low, high in _IGNORABLE_RANGES
 )
-_NEEDS_SLOW_PATH = re.compile(f"[{_IGNORABLE_CLASS}\\u0300-\\u036f\\u20d0-\\u20ff]")
+#: Letters that look the same in both alphabets, for words typed in a mix of the two.
+LATIN_TO_CYRILLIC = str.maketrans("aceopxykmtbh", "асеорхукмтвн")
+CYRILLIC_TO_LATIN = str.maketrans("асеорхукмтвн", "aceopxykmtbh")
+#: Full stops of other scripts that NFKC leaves alone.
+_DOTS = str.maketrans({"。": ".", "︒": ".", "﹒": "."})
+_NEEDS_SLOW_PATH = re.compile(
+    f"[{_IGNORABLE_CLASS}\\u0300-\\u036f\\u20d0-\\u20ff\u3002\ufe12\ufe52]"
+)
 
 
 def _is_ignorable(char: str) -> bool:
@@ -103,7 +110,7 @@ def _fold(cluster: str) -> str:
     if cluster.isascii():
         return cluster.lower()
     folded = []
-    for char in unicodedata.normalize("NFKC", cluster).lower():
+    for char in unicodedata.normalize("NFKC", cluster).lower().translate(_DOTS):
         if _is_mark(char) or _is_ignorable(char):
             continue
         if not char.isascii():

@@ -9,7 +9,10 @@ look-alikes ("oсем" with a Latin o is still "осем").
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
+
+from bot.domain.masking.normalise import CYRILLIC_TO_LATIN, LATIN_TO_CYRILLIC
 
 
 class Rank(enum.Enum):
@@ -84,18 +87,38 @@ for _word, _times in (("double", 2), ("triple", 3), ("двойно", 2), ("тр�
 #: Words that join parts of one number: "двайсет и три", "one hundred and five".
 CONNECTORS = frozenset({"и", "and", "i"})
 
-_LATIN_TO_CYRILLIC = str.maketrans("aceopxykmtbh", "асеорхукмтвн")
-_CYRILLIC_TO_LATIN = str.maketrans("асеорхукмтвн", "aceopxykmtbh")
+_ANY_WORD = "|".join(sorted(WORDS, key=len, reverse=True))
+_GLUED = re.compile(rf"(?:{_ANY_WORD}){{2,}}")
+_ONE_WORD = re.compile(_ANY_WORD)
+_BEGINNINGS = frozenset(word[:3] for word in WORDS)
+_SHORTEST_GLUED = 6
 
 
 def word_value(word: str) -> tuple[Rank, int] | None:
     """Classify a lower-cased word as part of a number, or None."""
     found = WORDS.get(word)
     if found is None and not word.isascii():
-        found = WORDS.get(word.translate(_LATIN_TO_CYRILLIC)) or WORDS.get(
-            word.translate(_CYRILLIC_TO_LATIN)
+        found = WORDS.get(word.translate(LATIN_TO_CYRILLIC)) or WORDS.get(
+            word.translate(CYRILLIC_TO_LATIN)
         )
     return found
+
+
+def split_glued(token: str) -> list[tuple[Rank, int, int, int]] | None:
+    """Read "нулаосемосем" as (rank, value, start, end) words, or None if it is not made of them."""
+    if len(token) < _SHORTEST_GLUED or token[:3] not in _BEGINNINGS:
+        return None
+    if _GLUED.fullmatch(token) is None:
+        return None
+    words = []
+    position = 0
+    for match in _ONE_WORD.finditer(token):
+        if match.start() != position:
+            return None
+        rank, value = WORDS[match.group()]
+        words.append((rank, value, match.start(), match.end()))
+        position = match.end()
+    return words if position == len(token) else None
 
 
 @dataclass(slots=True)

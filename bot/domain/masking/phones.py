@@ -55,7 +55,7 @@ def _is_phone(digits: str, plus: bool, cue: Cue | None) -> bool:
 def _may_start(run: list[Group], first: int, cue: Cue | None) -> bool:
     """Cheap test of whether a phone number could begin at `run[first]`."""
     head = run[first]
-    if head.plus or head.digits[0] == "0" or cue is Cue.PHONE:
+    if head.plus or head.digits[0] == "0" or head.disguised or cue is Cue.PHONE:
         return True
     prefix = "".join(group.digits for group in run[first : first + 3])
     return prefix.startswith("359")
@@ -83,6 +83,9 @@ def _phone_from(
         if protected and _overlaps(start, end, protected):
             continue
         cue = None if head.plus else cues.around(start, end)
+        if cue is None and any(group.disguised for group in run[first : last + 1]):
+            # Nobody spells out an order number or writes it with look-alike letters.
+            cue = Cue.PHONE
         if _is_phone(candidate, head.plus, cue):
             return last
     return None
@@ -100,7 +103,7 @@ def find_phones(text: str, protected: Sequence[tuple[int, int]] = ()) -> list[tu
         while first < len(run):
             head = run[first]
             last = None
-            if _may_start(run, first, cues.around(head.start, head.end)):
+            if _may_start(run, first, cues.around(head.start, run[-1].end)):
                 last = _phone_from(run, first, cues, protected)
             if last is None:
                 first += 1
