@@ -46,6 +46,18 @@ def order_actions(number: str, current: Status, _: Gettext) -> InlineKeyboardMar
     return InlineKeyboardMarkup(rows)
 
 
+def relay_reply(number: str, _: Gettext) -> InlineKeyboardMarkup:
+    """Under a relayed buyer message: answer the buyer, or look at the order."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                _order_button(_("Reply"), Action.REPLY, number),
+                _order_button(_("Details"), Action.DETAILS, number),
+            ]
+        ]
+    )
+
+
 def open_order(number: str, _: Gettext) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[_order_button(_("Details"), Action.DETAILS, number)]])
 
