@@ -14,8 +14,10 @@ from dataclasses import dataclass
 
 from bot.domain.masking.numbers_in_words import (
     CONNECTORS,
+    WORDS,
     Rank,
     compose,
+    split_digits_and_words,
     split_glued,
     word_value,
 )
@@ -45,8 +47,25 @@ _LETTERS_THEN_DIGITS = re.compile(r"([^\W\d_]+)(\d+)")
 _DIGITS_THEN_LETTERS = re.compile(r"(\d+)([^\W\d_]+)")
 #: Spelled-out separators an evader may put between digit groups.
 _FILLERS = frozenset(
-    {"тире", "dash", "hyphen", "интервал", "space", "точка", "dot", "slash", "черта", "наклонена"}
+    {
+        "тире",
+        "dash",
+        "hyphen",
+        "интервал",
+        "space",
+        "точка",
+        "dot",
+        "slash",
+        "черта",
+        "наклонена",
+        "после",
+        "then",
+        "и",
+        "and",
+    }
 )
+#: Letters standing alone for a zero: "o-8-8-8 …".
+_LONE_ZEROS = frozenset({"o", "о", "ο"})
 _PLUS_WORDS = frozenset({"плюс", "plus"})
 #: A gap holding one of these ends a run: times, prices, order marks and sentence ends.
 _BREAKERS = frozenset(":;@%€$£¥=&?!#№<>")
@@ -173,9 +192,9 @@ def _read_token(builder: _RunBuilder, token: str, start: int, end: int) -> None:
         if number is not None:
             builder.add_word(number[0], number[1], start, end)
             return
-        glued = split_glued(token)
-        if glued is not None:
-            for rank, value, first, last in glued:
+        words = split_glued(token)
+        if words is not None:
+            for rank, value, first, last in words:
                 builder.add_word(rank, value, start + first, start + last)
             return
     if token in CONNECTORS and builder.words:
@@ -185,6 +204,18 @@ def _read_token(builder: _RunBuilder, token: str, start: int, end: int) -> None:
     if token in _PLUS_WORDS:
         builder.end_run()
         builder.set_plus(start)
+        return
+    if token in _LONE_ZEROS:
+        builder.add_digits("0", start, end, disguised=True)
+        return
+    pieces = split_digits_and_words(token) if not token.isalpha() else None
+    if pieces is not None:
+        for piece, first, last in pieces:
+            if piece.isdigit():
+                builder.add_digits(piece, start + first, start + last)
+            else:
+                rank, value = WORDS[piece]
+                builder.add_word(rank, value, start + first, start + last)
         return
     glued = _LETTERS_THEN_DIGITS.fullmatch(token)
     if glued is not None:

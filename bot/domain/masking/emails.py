@@ -92,6 +92,9 @@ def find_emails(text: str, allowed: frozenset[str]) -> list[tuple[int, int]]:
         if start is None:
             continue
         how = at.lastgroup or "strong"
+        if at.group()[0].isspace() and not _LATIN_LOCAL.fullmatch(text, start, at.start()):
+            # "пиши ми в инста @ivan": a word before a detached "@" is not its local part.
+            continue
         domain = _domain_end(text, at.end(), how)
         if domain is None:
             continue

@@ -1,8 +1,9 @@
 """Messenger and social-network handles: "@ivan_shop", "инстаграм: ivan_shop", "skype: ivan.petrov".
 
-A name after a messenger's name counts when it is set off by a colon or dash, or by a linking word
-("is", "е", "ми е"), and is not an everyday word; after a bare space it must look like a user name
-(a dot, an underscore or a digit in it). Only the name is hidden; the messenger's name stays.
+A word after a messenger's name counts when it looks like a user name (a dot, an underscore or a
+digit in it), or when it is set off by a colon or dash, or offered as the writer's own ("my insta
+is ivanshop", "инстаграмът ми е ivanshop") and is not an everyday word. Only the name is hidden;
+the messenger's name stays.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ def _name(group: str) -> str:
 
 
 _HANDLE_AFTER_NAME = re.compile(
-    rf"(?<!\w)(?:{_MESSENGERS})(?!\w)"
+    rf"(?<!\w)(?P<mine>(?:my|our|моят|моя|нашият|нашия)\s+)?(?:{_MESSENGERS})(?!\w)"
     rf"(?P<gap>\s*[:=\-–—>→]+\s*|(?:\s+(?:{_LINKING_WORDS})(?!\w)){{0,3}}\s*[:=\-–—]?\s*)"
     rf"{_name('name')}"
     rf"|(?<!\w)(?:{_AMBIGUOUS_NAMES})(?!\w)(?P<colon>\s*[:=\-–—]+\s*){_name('name2')}"
@@ -51,8 +52,21 @@ directly instead either both
 _EVERYDAY_WORDS = frozenset(_EVERYDAY.split())
 
 
-def _gap_is_explicit(gap: str) -> bool:
-    return any(char in ":=-–—>→" for char in gap) or bool(gap.strip())
+_PUNCTUATION = frozenset(":=-–—>→")
+_MINE = re.compile(r"(?<!\w)(?:ми|my)(?!\w)")
+
+
+def _believable(match: re.Match[str], name: str) -> bool:
+    """Whether the word after a messenger's name is offered as the writer's handle."""
+    if name in _EVERYDAY_WORDS or len(name) < 3:
+        return False
+    if _LOOKS_LIKE_A_USER_NAME.search(name):
+        return True
+    gap = match["gap"] if match["gap"] is not None else match["colon"]
+    if any(char in _PUNCTUATION for char in gap):
+        return True
+    # "my insta is ivanshop", "инстаграмът ми е ivanshop" — but not "Viber is easier".
+    return bool(gap.strip()) and bool(match["mine"] or _MINE.search(gap))
 
 
 def find_handles(text: str) -> list[tuple[int, int]]:
@@ -61,11 +75,7 @@ def find_handles(text: str) -> list[tuple[int, int]]:
     spans = [(start, _trim_dots(text, start, end)) for start, end in spans]
     for match in _HANDLE_AFTER_NAME.finditer(text):
         name = (match["name"] or match["name2"]).rstrip(".")
-        bare = name.lstrip("@")
-        if bare in _EVERYDAY_WORDS or len(bare) < 3:
-            continue
-        gap = match["gap"] if match["gap"] is not None else match["colon"]
-        if not _gap_is_explicit(gap) and not _LOOKS_LIKE_A_USER_NAME.search(bare):
+        if not _believable(match, name.lstrip("@")):
             continue
         start = match.start("name") if match["name"] else match.start("name2")
         spans.append((start, start + len(name)))

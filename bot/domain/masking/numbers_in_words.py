@@ -90,6 +90,8 @@ CONNECTORS = frozenset({"и", "and", "i"})
 _ANY_WORD = "|".join(sorted(WORDS, key=len, reverse=True))
 _GLUED = re.compile(rf"(?:{_ANY_WORD}){{2,}}")
 _ONE_WORD = re.compile(_ANY_WORD)
+_DIGITS_AND_WORDS = re.compile(rf"(?:\d+|{_ANY_WORD})+")
+_DIGITS_OR_WORD = re.compile(rf"\d+|{_ANY_WORD}")
 _BEGINNINGS = frozenset(word[:3] for word in WORDS)
 _SHORTEST_GLUED = 6
 
@@ -119,6 +121,20 @@ def split_glued(token: str) -> list[tuple[Rank, int, int, int]] | None:
         words.append((rank, value, match.start(), match.end()))
         position = match.end()
     return words if position == len(token) else None
+
+
+def split_digits_and_words(token: str) -> list[tuple[str, int, int]] | None:
+    """Split "8one" or "88осем" into ("8", …), ("one", …) pieces, or None."""
+    if _DIGITS_AND_WORDS.fullmatch(token) is None:
+        return None
+    pieces = []
+    position = 0
+    for match in _DIGITS_OR_WORD.finditer(token):
+        if match.start() != position:
+            return None
+        pieces.append((match.group(), match.start(), match.end()))
+        position = match.end()
+    return pieces if position == len(token) else None
 
 
 @dataclass(slots=True)

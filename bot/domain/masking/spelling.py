@@ -17,7 +17,7 @@ _CLOSE = r"[)\]}>*#~|=_-]{1,2}"
 #: "@" itself, or "at" wrapped in brackets, or a word nobody uses for anything else.
 AT_STRONG = (
     r"\s{0,2}@+\s{0,2}"
-    rf"|\s{{0,2}}{_OPEN}\s{{0,2}}(?:at|ат|@|маймунка|кльомба|клюмба)\s{{0,2}}{_CLOSE}\s{{0,2}}"
+    rf"|\s{{0,2}}{_OPEN}\s{{0,2}}(?:at|ат|@|a|а|маймунка|кльомба|клюмба)\s{{0,2}}{_CLOSE}\s{{0,2}}"
     r"|\s{1,3}(?:маймунка|маймунско\s+а|кльомба|клюмба|at\s+sign|at\s+symbol)\s{1,3}"
 )
 #: The bare word "at", which is also an English preposition.
