@@ -1,0 +1,296 @@
+"""Seller → buyer: answer a buyer by replying to their relayed message, or with "Message buyer".
+
+Two ways in (see relay.mmd):
+
+- a Telegram reply to a relayed buyer message goes to that message's order, found through
+  ``RelayLink`` (chat id + the replied-to message id);
+- the "Reply" / "Message buyer" button (``Action.REPLY``) opens a short compose step: "Write your
+  message to the buyer of order N"; the next text, photo or document goes to that buyer, and
+  ``/cancel`` (or the Cancel button) leaves. Any other command or step button leaves too, so a
+  status change started meanwhile gets its answers. The step lasts at most ``COMPOSE_TTL``.
+
+What is sent: the text or caption with hidden link targets written out and contact details
+masked (the seller is told what was hidden and why), and the photo or document, downloaded to
+check what it really is (see ``bot.domain.files``). It is queued as one marketplace outbox row;
+the seller's "⏳" notice turns into "✅" once the marketplace has it. Refused content (contact
+cards, locations, voice, video, stickers…) gets one translated line; nothing is ever forwarded.
+
+These handlers run in group -1, ahead of every flow: a message that is not for a buyer passes
+on untouched, one that is stops there (``ApplicationHandlerStop``).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from html import escape
+from typing import Any
+
+from sqlalchemy import select
+from telegram import Message, Update
+from telegram.ext import (
+    ApplicationHandlerStop,
+    BaseHandler,
+    CallbackQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.domain.files import FileRefused, check_size, safe_filename
+from bot.domain.masking import mask_contacts
+from bot.domain.relay_text import MARKETPLACE_TEXT_LIMIT
+from bot.files import clean_file
+from bot.orders import Notice, OrderNotFound
+from bot.replies import AlreadyQueued, OutgoingFile
+from conversations import relay_content as content
+from handlers import keyboards, refusals
+from handlers.context import Context
+from handlers.who import Who, identify
+from storage import repositories
+from storage.models import RelayLink
+
+COMPOSE = "relay"
+COMPOSE_TTL = timedelta(minutes=30)
+#: Buttons that only show something; pressing them keeps the compose step open.
+_VIEW_BUTTONS = r"^o:(details|address|form|reply):"
+_PRIVATE = filters.ChatType.PRIVATE
+
+
+async def open_compose(update: Update, context: Context, who: Who, number: str) -> None:
+    """Ask for the message to the buyer of order ``number`` (the Action.REPLY button)."""
+    _ = who._
+    try:
+        order = await context.runtime.orders.find(who.seller_id or "", number)
+    except OrderNotFound:
+        await _say(update, escape(refusals.unknown_order(number, _)))
+        return
+    context.user_data[COMPOSE] = {
+        "number": order.number,
+        "since": datetime.now(UTC).isoformat(),
+    }
+    text = _(
+        "✍️ Write your message to the buyer of order {number}: text, a photo or a PDF "
+        "(with a caption if you like). Contact details are hidden before it is sent. "
+        "/cancel leaves."
+    ).format(number=order.number)
+    await _say(update, escape(text), keyboards.cancel_only(_))
+
+
+async def take_message(update: Update, context: Context) -> None:
+    """Send a reply or a composed message to the buyer; anything else passes on."""
+    message = update.message
+    if message is None:
+        await _edited(update, context)
+        return
+    who, number = await _target(update, context, message)
+    if who is None or number is None:
+        return
+    _ = who._
+    reason = content.refusal(message)
+    if reason is not None:
+        await _answer(message, escape(content.refusal_text(reason, _)))
+        raise ApplicationHandlerStop
+    exposed = content.exposed(message)
+    masked = mask_contacts(exposed.text)
+    text = masked.text.strip()
+    if len(text) > MARKETPLACE_TEXT_LIMIT:
+        await _answer(message, escape(content.too_long_text(len(text), _)))
+        raise ApplicationHandlerStop
+    try:
+        files = await _files(message, context, number)
+    except FileRefused as refused:
+        await _answer(message, escape(content.file_refusal_text(refused, _)))
+        raise ApplicationHandlerStop from None
+    if not text and not files:
+        raise ApplicationHandlerStop
+    hidden = exposed.hidden | masked.kinds
+    if hidden:
+        await _answer(message, escape(content.hidden_text(hidden, _)))
+    await _queue(context, who, message, number, text, files)
+    _after_sent(context, message)
+    raise ApplicationHandlerStop
+
+
+async def _queue(
+    context: Context, who: Who, message: Message, number: str, text: str, files: list[OutgoingFile]
+) -> None:
+    _ = who._
+    waiting = _(
+        "⏳ Sending to the buyer of order {number}… It goes out as soon as the marketplace answers."
+    ).format(number=number)
+    notice = await message.reply_html(escape(waiting), do_quote=True)
+    try:
+        await context.runtime.replies.queue(
+            who.seller_id or "",
+            number,
+            text,
+            files,
+            source=f"{message.chat_id}-{message.message_id}",
+            notice=Notice(who.chat_id, notice.message_id, who.locale),
+        )
+    except AlreadyQueued:
+        await notice.edit_text(escape(_("This message was already sent to the buyer.")))
+    except OrderNotFound:
+        await notice.edit_text(escape(refusals.unknown_order(number, _)))
+
+
+async def _files(message: Message, context: Context, number: str) -> list[OutgoingFile]:
+    """The message's photo or document, checked by its bytes; empty when it has none."""
+    if message.photo:
+        source: Any = message.photo[-1]
+    elif message.document is not None:
+        source = message.document
+    else:
+        return []
+    check_size(source.file_size)
+    telegram_file = await context.bot.get_file(source.file_id)
+    check_size(telegram_file.file_size)
+    data = bytes(await telegram_file.download_as_bytearray())
+    cleaned = clean_file(data)
+    check_size(len(cleaned.data))
+    name = safe_filename(number, 1, cleaned.file_type)
+    return [OutgoingFile(source.file_id, name, cleaned.content_type)]
+
+
+async def _target(
+    update: Update, context: Context, message: Message
+) -> tuple[Who | None, str | None]:
+    """Who writes and to which order's buyer, or (None, None) when the message is not a reply."""
+    reply = message.reply_to_message
+    compose = _open_compose(context, message)
+    if reply is None and compose is None:
+        return None, None
+    who = await identify(update, context)
+    if who.seller_id is None:
+        return None, None
+    if reply is not None:
+        number = await _relayed_order(context, who, reply.message_id)
+        if number is not None:
+            return who, number
+    if compose is not None:
+        return who, compose["number"]
+    return None, None
+
+
+def _open_compose(context: Context, message: Message) -> dict[str, Any] | None:
+    """The open compose step, if it is still fresh and this message may answer it."""
+    compose = context.user_data.get(COMPOSE)
+    if not compose:
+        return None
+    since = datetime.fromisoformat(compose["since"])
+    album = compose.get("album")
+    if datetime.now(UTC) - since > COMPOSE_TTL or (album and message.media_group_id != album):
+        context.user_data.pop(COMPOSE, None)
+        return None
+    return dict(compose)
+
+
+def _after_sent(context: Context, message: Message) -> None:
+    """Close the compose step; the other pictures of the same album still go to the buyer."""
+    compose = context.user_data.get(COMPOSE)
+    if compose and message.media_group_id:
+        context.user_data[COMPOSE] = {**compose, "album": message.media_group_id}
+    else:
+        context.user_data.pop(COMPOSE, None)
+
+
+async def _relayed_order(context: Context, who: Who, telegram_message_id: int) -> str | None:
+    """The number of the order whose buyer message this chat's message carries."""
+    async with context.runtime.db.snapshot() as session:
+        order_id = await session.scalar(
+            select(RelayLink.order_id).where(
+                RelayLink.chat_id == who.chat_id,
+                RelayLink.telegram_message_id == telegram_message_id,
+            )
+        )
+        order = await repositories.order(session, order_id) if order_id else None
+    if order is None or order.seller_id != who.seller_id:
+        return None
+    return order.number
+
+
+async def _edited(update: Update, context: Context) -> None:
+    """An edited reply to a buyer: the buyer already has the first version."""
+    message = update.edited_message
+    if message is None or message.reply_to_message is None:
+        return
+    who = await identify(update, context)
+    if who.seller_id is None:
+        return
+    if await _relayed_order(context, who, message.reply_to_message.message_id) is None:
+        return
+    text = who._("Changes to a sent message do not reach the buyer. Send a new message.")
+    await _answer(message, escape(text))
+    raise ApplicationHandlerStop
+
+
+async def leave(update: Update, context: Context) -> None:
+    """A command or another step button: /cancel closes the step; anything else passes on."""
+    if not context.user_data.get(COMPOSE):
+        return
+    message = update.effective_message
+    query = update.callback_query
+    is_cancel = (query is not None and query.data == "s:cancel") or (
+        query is None and message is not None and (message.text or "").split("@")[0] == "/cancel"
+    )
+    context.user_data.pop(COMPOSE, None)
+    if not is_cancel:
+        return
+    who = await identify(update, context)
+    if query is not None:
+        await query.answer()
+    await _say(update, escape(who._("Cancelled. Nothing was sent to the buyer.")))
+    raise ApplicationHandlerStop
+
+
+async def refuse(update: Update, context: Context) -> None:
+    """A contact card, location, voice note… sent outside a reply: say why it goes nowhere."""
+    message = update.effective_message
+    assert message is not None
+    who = await identify(update, context)
+    reason = content.refusal(message) or content.Refusal.OTHER
+    await _answer(message, escape(content.refusal_text(reason, who._)))
+
+
+async def stray_file(update: Update, context: Context) -> None:
+    """A photo or document outside a reply: say how to send it to a buyer."""
+    message = update.effective_message
+    assert message is not None
+    who = await identify(update, context)
+    text = who._(
+        "To send this to a buyer, reply to their message, or press “Message buyer” on the "
+        "order and send it again."
+    )
+    await _answer(message, escape(text))
+
+
+async def _answer(message: Message, html: str) -> None:
+    await message.reply_html(html, do_quote=True)
+
+
+async def _say(update: Update, html: str, markup: Any = None) -> None:
+    chat = update.effective_chat
+    assert chat is not None
+    await chat.send_message(html, parse_mode="HTML", reply_markup=markup)
+
+
+def intercepts() -> list[BaseHandler[Update, Context, None]]:
+    """Group -1: replies and composed messages to buyers; leaving the compose step."""
+    return [
+        MessageHandler(
+            _PRIVATE
+            & ~filters.COMMAND
+            & filters.UpdateType.MESSAGES
+            & (content.RELAYABLE | content.REFUSED),
+            take_message,
+        ),
+        MessageHandler(_PRIVATE & filters.COMMAND, leave),
+        CallbackQueryHandler(leave, pattern=rf"^(?!{_VIEW_BUTTONS[1:]})"),
+    ]
+
+
+def fallbacks() -> list[BaseHandler[Update, Context, None]]:
+    """Group 0, before the generic fallbacks: refused content and files outside a reply."""
+    return [
+        MessageHandler(_PRIVATE & content.REFUSED, refuse),
+        MessageHandler(_PRIVATE & (filters.PHOTO | filters.Document.ALL), stray_file),
+    ]

@@ -1,0 +1,190 @@
+"""What of a seller's Telegram message may go to a buyer, and the lines that explain the rest.
+
+Text, photos and documents (each with its caption) pass, masked and cleaned. Everything else is
+refused with a reason the seller can act on:
+
+- contact cards and shared users or chats: they are contact details;
+- locations, live locations and venues: they say where the seller is;
+- voice notes, video notes and audio: they carry the seller's voice;
+- videos, animations and live photos: the bot cannot remove the GPS position and other details
+  hidden in them, and they may carry a voice too; a photo says the same without them;
+- stickers, polls, dice, games, stories, checklists and the like: they lead to a Telegram
+  profile or mean nothing on the marketplace.
+
+A message is always re-sent as new content, never forwarded, so nothing of its Telegram origin
+(the sender's name, profile or forward header) reaches the marketplace.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+
+from telegram import Message
+from telegram.ext import filters
+
+from bot.domain.files import (
+    JPEG,
+    MEGABYTE,
+    SELLER_FILE_LIMIT,
+    FileRefusal,
+    FileRefused,
+)
+from bot.domain.masking import MASK, ContactKind
+from bot.domain.relay_text import MARKETPLACE_TEXT_LIMIT, Entity, Exposed, expose_hidden
+from bot.i18n import Gettext
+
+
+class Refusal(enum.StrEnum):
+    CONTACT = "contact"
+    LOCATION = "location"
+    VOICE = "voice"
+    VIDEO = "video"
+    STICKER = "sticker"
+    GAME = "game"
+    STORY = "story"
+    OTHER = "other"
+
+
+#: Checked in this order: an animation also carries a ``document``, a venue a ``location``.
+_REFUSED_ATTRIBUTES: tuple[tuple[str, Refusal], ...] = (
+    ("contact", Refusal.CONTACT),
+    ("users_shared", Refusal.CONTACT),
+    ("chat_shared", Refusal.CONTACT),
+    ("venue", Refusal.LOCATION),
+    ("location", Refusal.LOCATION),
+    ("voice", Refusal.VOICE),
+    ("video_note", Refusal.VOICE),
+    ("audio", Refusal.VOICE),
+    ("animation", Refusal.VIDEO),
+    ("video", Refusal.VIDEO),
+    ("live_photo", Refusal.VIDEO),
+    ("sticker", Refusal.STICKER),
+    ("poll", Refusal.GAME),
+    ("dice", Refusal.GAME),
+    ("game", Refusal.GAME),
+    ("checklist", Refusal.GAME),
+    ("story", Refusal.STORY),
+    ("paid_media", Refusal.OTHER),
+    ("invoice", Refusal.OTHER),
+    ("giveaway", Refusal.OTHER),
+    ("gift", Refusal.OTHER),
+    ("passport_data", Refusal.OTHER),
+)
+
+#: The messages refused anywhere, also outside a reply (for the registry).
+REFUSED = (
+    filters.CONTACT
+    | filters.StatusUpdate.USERS_SHARED
+    | filters.StatusUpdate.CHAT_SHARED
+    | filters.LOCATION
+    | filters.VENUE
+    | filters.VOICE
+    | filters.VIDEO_NOTE
+    | filters.AUDIO
+    | filters.ANIMATION
+    | filters.VIDEO
+    | filters.LIVE_PHOTO
+    | filters.Sticker.ALL
+    | filters.POLL
+    | filters.Dice.ALL
+    | filters.GAME
+    | filters.CHECKLIST
+    | filters.STORY
+    | filters.PAID_MEDIA
+    | filters.INVOICE
+    | filters.GIVEAWAY
+    | filters.PASSPORT_DATA
+)
+#: What the relay passes on.
+RELAYABLE = filters.TEXT | filters.PHOTO | filters.Document.ALL
+
+
+def refusal(message: Message) -> Refusal | None:
+    """Why ``message`` may not go to a buyer, or None when it may."""
+    for attribute, reason in _REFUSED_ATTRIBUTES:
+        if getattr(message, attribute, None):
+            return reason
+    if message.text is None and not message.photo and message.document is None:
+        return Refusal.OTHER
+    return None
+
+
+def refusal_text(reason: Refusal, _: Gettext) -> str:
+    texts = {
+        Refusal.CONTACT: _(
+            "Contact cards are not passed on to buyers: the marketplace forbids exchanging "
+            "contact details. Write your message as text."
+        ),
+        Refusal.LOCATION: _(
+            "Locations are not passed on to buyers: they show where you are, and the "
+            "marketplace forbids exchanging contact details. Write the place as text if needed."
+        ),
+        Refusal.VOICE: _(
+            "Voice notes, video notes and audio are not passed on to buyers: they carry your "
+            "voice. Write your message as text."
+        ),
+        Refusal.VIDEO: _(
+            "Videos are not passed on to buyers: the bot cannot remove the location and other "
+            "details hidden in them. Send a photo instead."
+        ),
+        Refusal.STICKER: _("Stickers are not passed on to buyers. Write your message as text."),
+        Refusal.GAME: _("Polls, dice, games and checklists are not passed on to buyers."),
+        Refusal.STORY: _("Stories are not passed on to buyers: they lead to your profile."),
+        Refusal.OTHER: _(
+            "This kind of message is not passed on to buyers. Send text, a photo or a PDF."
+        ),
+    }
+    return texts[reason]
+
+
+def file_refusal_text(refused: FileRefused, _: Gettext) -> str:
+    limit = SELLER_FILE_LIMIT // MEGABYTE
+    if refused.reason is FileRefusal.TOO_BIG:
+        return _(
+            "That file is too big: up to {limit} MB can be passed on to the buyer "
+            "(Telegram's and the marketplace's limit)."
+        ).format(limit=limit)
+    if refused.reason is FileRefusal.UNREADABLE:
+        return _("That picture could not be read. Send it again as a photo.")
+    if refused.detail == "HEIC":
+        return _(
+            "HEIC pictures are not passed on. Send the picture as a photo (not as a file) "
+            "and Telegram turns it into a {jpeg}."
+        ).format(jpeg=JPEG.name)
+    return _(
+        "Only JPEG, PNG and WebP pictures and PDF documents are passed on to the buyer. "
+        "This file is none of them."
+    )
+
+
+def too_long_text(length: int, _: Gettext) -> str:
+    return _(
+        "That message has {length} characters; a message to the buyer holds at most {limit}. "
+        "Shorten it, or send it in two parts."
+    ).format(length=length, limit=MARKETPLACE_TEXT_LIMIT)
+
+
+def hidden_text(kinds: Iterable[ContactKind], _: Gettext) -> str:
+    """Tell the seller what was hidden from their message, and why."""
+    names = {
+        ContactKind.PHONE: _("phone numbers"),
+        ContactKind.EMAIL: _("e-mail addresses"),
+        ContactKind.LINK: _("links"),
+        ContactKind.HANDLE: _("messenger handles and profiles"),
+    }
+    order = (ContactKind.PHONE, ContactKind.EMAIL, ContactKind.LINK, ContactKind.HANDLE)
+    found = set(kinds)
+    what = ", ".join(names[kind] for kind in order if kind in found)
+    return _(
+        "🔒 Hidden from your message: {what}. The marketplace forbids exchanging contact "
+        "details, so the buyer sees {mask} in their place."
+    ).format(what=what, mask=MASK)
+
+
+def exposed(message: Message) -> Exposed:
+    """The message's text or caption with hidden link targets written out and mentions hidden."""
+    text = message.text if message.text is not None else message.caption or ""
+    raw = message.entities if message.text is not None else message.caption_entities
+    entities = [Entity(e.type, e.offset, e.length, e.url) for e in raw or ()]
+    return expose_hidden(text, entities)
