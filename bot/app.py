@@ -222,6 +222,8 @@ async def serve(
         ):
             tasks.append(asyncio.create_task(loop_fn(stop), name=name))
         tasks.append(asyncio.create_task(_receive_updates(runtime, stop), name="telegram-updates"))
+        if runtime.sandbox is not None:
+            await runtime.sandbox.resume()
         log.info(
             "bot @%s is running; HTTP on %s:%s", runtime.bot_username, settings.host, settings.port
         )
