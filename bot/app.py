@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import functools
 import logging
 import os
 import secrets
@@ -38,9 +39,12 @@ from bot.notify import Defaults
 from bot.orders import OrderService
 from bot.persistence import DatabasePersistence
 from bot.rate_limit import ChatRateLimiter
+from bot.relay import BuyerRelay
+from bot.replies import Replies, telegram_download
 from bot.settings import Settings
 from bot.telegram_outbox import TelegramSender
 from bot.update_processor import PerChatUpdateProcessor
+from conversations import relay as relay_flow
 from handlers.callback_data import Action
 from handlers.context import BotData, Context
 from handlers.registry import register
@@ -128,6 +132,7 @@ class Runtime:
         if settings.telegram_webhook_url:
             builder = builder.updater(None)
         self.application: Application = builder.build()  # type: ignore[type-arg]
+        self.relay = BuyerRelay(self.marketplace, self.defaults)
         self.sender = TelegramSender(self.db, self.application.bot, limiter=ChatRateLimiter())
         self.events = EventProcessor(
             self.db, self.marketplace, self.defaults, on_notified=self.sender.wake
@@ -136,6 +141,16 @@ class Runtime:
             self.db, self.marketplace, on_telegram_queued=self.sender.wake
         )
         self.orders = OrderService(self.db, wake_dispatcher=self.dispatcher.wake)
+        # The buyer <-> seller relay: buyer messages in, seller replies out.
+        self.events.on_buyer_message = self.relay.on_buyer_message
+        self.replies = Replies(
+            self.db,
+            self.marketplace,
+            functools.partial(telegram_download, self.application.bot),
+            wake_dispatcher=self.dispatcher.wake,
+        )
+        self.dispatcher.kinds["message"] = self.replies.deliver
+        self.order_actions[Action.REPLY] = relay_flow.open_compose
         self.linker = Linker(self.db)
         self.poller_lease = Lease(self.db, "telegram-poller", _holder_name())
         register(self.application)
