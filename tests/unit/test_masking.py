@@ -117,6 +117,22 @@ def test_phone_mixing_digits_and_words_is_hidden() -> None:
     hides("Пиши ми: 08 осемдесет и осем 12 34 56", "08 осемдесет и осем 12 34 56")
 
 
+def test_number_words_glued_together_are_read_one_by_one() -> None:
+    hides("нулаосемосемосемеднодветричетирипетшест")
+
+
+def test_digits_glued_to_number_words_are_read_together() -> None:
+    hides("088-8one-23-456", "8one-23-456")
+
+
+def test_spelled_out_phone_needs_no_leading_zero_or_cue() -> None:
+    hides("осем осем осем едно две три четири пет шест", "едно две три четири пет шест")
+
+
+def test_list_of_small_numbers_is_not_a_phone() -> None:
+    passes("Имам 08, 10, 12, 14, 16, 18 номер в наличност.")
+
+
 def test_phone_with_digits_one_per_space_is_hidden() -> None:
     hides("0 8 8 8 1 2 3 4 5 6 това е номерът", "0 8 8 8 1 2 3 4 5 6")
 
@@ -223,6 +239,8 @@ def test_plain_email_is_hidden() -> None:
         "name @ abv . bg",
         "name#at#abv.bg",
         "name.surname at gmail",
+        "name(a)abv.bg",
+        "name@@gmail.com",
     ],
 )
 def test_email_with_spelled_at_and_dot_is_hidden(address: str) -> None:
@@ -234,6 +252,10 @@ def test_email_with_spelled_at_and_dot_is_hidden(address: str) -> None:
 )
 def test_bulgarian_words_for_at_and_dot_hide_an_email(address: str) -> None:
     hides(f"мейлът ми е {address}", address)
+
+
+def test_word_before_a_detached_at_sign_is_kept() -> None:
+    assert mask_contacts("Пиши ми в инста @ivan.shop").text == f"Пиши ми в инста {MASK}"
 
 
 def test_english_at_in_a_sentence_is_not_an_email() -> None:
@@ -319,6 +341,11 @@ def test_handle_after_a_messenger_name_is_hidden_and_the_name_stays(text: str, m
 
 def test_everyday_word_after_a_messenger_name_is_kept() -> None:
     passes("My instagram is private. Не ползвам вайбър, пишете тук. Write on viber tomorrow.")
+
+
+def test_word_after_a_messenger_name_is_a_handle_only_when_offered_as_ones_own() -> None:
+    passes("Viber is easier for me.")
+    assert mask_contacts("my insta is ivanshop").text == f"my insta is {MASK}"
 
 
 def test_phone_after_viber_is_hidden() -> None:
