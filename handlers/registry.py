@@ -11,7 +11,7 @@ from telegram.ext import (
     filters,
 )
 
-from conversations import status_change
+from conversations import relay, status_change
 from handlers import callbacks, commands
 from handlers.context import Context
 from handlers.errors import on_error
@@ -43,10 +43,15 @@ def register(
         CallbackQueryHandler(callbacks.order_button, pattern=r"^o:"),
         CallbackQueryHandler(callbacks.stale_step, pattern=r"^s:"),
         CallbackQueryHandler(callbacks.unknown_button),
+        # Contact cards, locations, voice, video, stickers...: refused; files: how to send them.
+        *relay.fallbacks(),
         # Whatever is left.
         MessageHandler(filters.COMMAND, commands.unknown_command),
         MessageHandler(filters.TEXT & ~filters.UpdateType.EDITED, commands.plain_text),
     ]
+    # Group -1, before every flow: a reply to a buyer (or the "Message buyer" step) is taken and
+    # stops there; anything else passes on to the handlers above.
+    application.add_handlers(relay.intercepts(), group=-1)
     application.add_handlers(handlers)
     application.add_error_handler(on_error)  # type: ignore[arg-type]
 
