@@ -163,6 +163,10 @@ def test_order_number_before_a_phone_does_not_shield_it() -> None:
     hides("поръчка 100234, пиши на 0888123456", "0888123456")
 
 
+def test_order_talk_does_not_shield_a_mobile_number() -> None:
+    hides("За поръчки и въпроси: 0888 123 456", "0888 123 456")
+
+
 def test_mobile_shaped_number_called_a_waybill_passes_verbatim() -> None:
     passes("Товарителница: 0888123456")
 

@@ -2,8 +2,9 @@
 
 A digit run that could be a phone number is judged by the nearest cue word before it (or, failing
 that, just after it): "телефон", "обади се", "viber" make it a phone; "товарителница", "фактура",
-"ЕИК", "поръчка", "tracking" make it something else. A cue only speaks for the first number after
-it, so "поръчка 100234, пиши на 0888 123 456" still hides the phone.
+"tracking" make it something else; "поръчка", "ЕИК", "№" only rule out numbers that are not
+mobile numbers. A cue only speaks for the first number after it, so "поръчка 100234, пиши на
+0888 123 456" still hides the phone.
 """
 
 from __future__ import annotations
@@ -13,23 +14,31 @@ import enum
 import re
 
 _PHONE_CUES = (
-    r"телефон\w*|тел|моб\w*|gsm|джиесем\w*|обад\w*|обаж\w*|звън\w*|позвън\w*|"
-    r"набер\w*|пиши|пишете|смс|есемес\w*|sms|вайб\w*|viber|уатсап\w*|уотсап\w*|вотсап\w*|"
-    r"вацап\w*|whats\s?app|телеграм\w*|telegram|сигнал|signal|контакт\w*|връзка|"
+    r"телефон\w*|тел|моб\w*|gsm|джиесем\w*|обад\w*|обаж\w*|звън\w*|позвън\w*|набер\w*|"
+    r"пиши|пишете|смс|есемес\w*|sms|вайб\w*|viber|уатсап\w*|уотсап\w*|вотсап\w*|вацап\w*|"
+    r"whats\s?app|телеграм\w*|telegram|сигнал|signal|контакт\w*|връзка|"
     r"номер(?:а|ът)?\s+ми|моя(?:т)?\s+номер|личния\w*\s+номер|"
-    r"phone\w*|tel|mob|mobile|cell\w*|call\w*|ring|text|texting|whatsapp|contact\w*|reach|"
+    r"phone\w*|tel|mob|mobile|cell\w*|call\w*|ring|text|texting|contact\w*|reach|"
     r"my\s+number|number\s+is|dial"
 )
-_OTHER_CUES = (
+#: Words that introduce the long numbers of shipping, billing and products.
+_NOT_PHONE_CUES = (
     r"товарителниц\w*|пратк\w*|проследяван\w*|проследи|tracking|track\w*|waybill|awb|"
-    r"shipment|parcel|consignment|фактур\w*|invoice\w*|еик|булстат|bulstat|eik|uic|ддс|"
-    r"vat|поръчк\w*|order\w*|iban|сметк\w*|account|sku|артикул\w*|код\w*|code|zip|"
-    r"postcode|ваучер\w*|voucher|gift\s?card|карт[аи]\w*|card|ref\w*|референ\w*|econt|еконт\w*|speedy|спиди|dhl|ups|fedex|usps|баркод\w*|"
-    r"размер\w*|size\w*|мерки|barcode|ean|upc|gtin|isbn|сериен|serial|imei|партида|batch|модел\w*|model|егн|пин|pin|ид|id|"
-    r"номер\s+на\s+(?:пратка|поръчка|фактура|товарителница)"
+    r"shipment|parcel|consignment|econt|еконт\w*|speedy|спиди|dhl|ups|fedex|usps|"
+    r"фактур\w*|invoice\w*|iban|сметк\w*|account|ваучер\w*|voucher|gift\s?card|"
+    r"карт[аи]\w*|card|ref|reference|референ\w*|баркод\w*|barcode|ean|upc|gtin|isbn|"
+    r"сериен|serial|imei|партида|batch|код\w*|code|zip|postcode|"
+    r"номер\s+на\s+(?:пратка|фактура|товарителница)"
+)
+#: Words of everyday order talk, followed by short numbers: they do not hide a mobile number
+#: ("За поръчки: 0888 123 456").
+_ORDER_TALK_CUES = (
+    r"поръчк\w*|order\w*|еик|булстат|bulstat|eik|uic|ддс|vat|sku|артикул\w*|"
+    r"размер\w*|size\w*|мерки|модел\w*|model|егн|пин|pin|ид|id"
 )
 _CUES = re.compile(
-    rf"(?<!\w)(?:(?P<phone>{_PHONE_CUES})|(?P<other>{_OTHER_CUES}))(?!\w)|(?P<mark>[#№])"
+    rf"(?<!\w)(?:(?P<phone>{_PHONE_CUES})|(?P<not_phone>{_NOT_PHONE_CUES})"
+    rf"|(?P<order_talk>{_ORDER_TALK_CUES}))(?!\w)|(?P<order_mark>[#№])"
 )
 _BEFORE = 48
 _AFTER = 24
@@ -53,7 +62,16 @@ _PROTECTED = re.compile(
 
 class Cue(enum.Enum):
     PHONE = "phone"
-    OTHER = "other"
+    NOT_PHONE = "not_phone"
+    ORDER_TALK = "order_talk"
+
+
+_KINDS = {
+    "phone": Cue.PHONE,
+    "not_phone": Cue.NOT_PHONE,
+    "order_talk": Cue.ORDER_TALK,
+    "order_mark": Cue.ORDER_TALK,
+}
 
 
 class Cues:
@@ -62,7 +80,7 @@ class Cues:
     def __init__(self, text: str) -> None:
         self._text = text
         self._found: list[tuple[int, int, Cue]] = [
-            (match.start(), match.end(), Cue.PHONE if match.group("phone") else Cue.OTHER)
+            (match.start(), match.end(), _KINDS[match.lastgroup or ""])
             for match in _CUES.finditer(text)
         ]
         self._starts = [start for start, _, _ in self._found]

@@ -4,8 +4,9 @@ Every run from `digit_runs` is scanned group by group for the longest stretch th
 accepts. Only stretches shaped like a phone are ever parsed — a "+" or "00" in front, a Bulgarian
 trunk "0", a bare "359", or a cue word such as "телефон" — so order numbers, waybills and prices
 never reach the parser and the common case stays cheap. A national number ("0888 123 456",
-"02 981 2345") is a phone unless a cue says it is a waybill, invoice or order; a number with
-a "+" in front is always a phone.
+"02 981 2345") is a phone unless a cue says it is a waybill or invoice number (after order talk
+only a mobile number is); a number with a "+" in front, or written in words or look-alike
+letters, is always a phone.
 """
 
 from __future__ import annotations
@@ -19,15 +20,26 @@ from bot.domain.masking.digit_runs import Group, digit_runs
 
 _REGION = "BG"
 _MAX_DIGITS = 17  # "00" + a country code + the longest national number
+_MOBILE = frozenset(
+    {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
+)
 
 
-def _parses(number: str, region: str | None, *, loosely: bool = False) -> bool:
+def _parse(number: str, region: str | None) -> phonenumbers.PhoneNumber | None:
     try:
-        parsed = phonenumbers.parse(number, region)
+        return phonenumbers.parse(number, region)
     except phonenumbers.NumberParseException:
+        return None
+
+
+def _parses(
+    number: str, region: str | None, *, loosely: bool = False, mobile: bool = False
+) -> bool:
+    parsed = _parse(number, region)
+    if parsed is None:
         return False
     if phonenumbers.is_valid_number(parsed):
-        return True
+        return not mobile or phonenumbers.number_type(parsed) in _MOBILE
     return loosely and phonenumbers.is_possible_number(parsed)
 
 
@@ -36,15 +48,16 @@ def _is_phone(digits: str, plus: bool, cue: Cue | None) -> bool:
     if plus:
         # A "+" is what people type before a phone number and almost nothing else.
         return 7 <= size <= 15 and _parses("+" + digits, None, loosely=size >= 9)
-    if cue is Cue.OTHER:
+    if cue is Cue.NOT_PHONE:
         return False
+    mobile = cue is Cue.ORDER_TALK
     if digits.startswith("00"):
-        return 9 <= size <= _MAX_DIGITS and _parses("+" + digits[2:], None)
+        return not mobile and 9 <= size <= _MAX_DIGITS and _parses("+" + digits[2:], None)
     if digits.startswith("0"):
         shortest = 8 if cue is Cue.PHONE else 9
-        return shortest <= size <= 10 and _parses(digits, _REGION)
+        return shortest <= size <= 10 and _parses(digits, _REGION, mobile=mobile)
     if digits.startswith("359") and size in (11, 12):
-        return _parses("+" + digits, None)
+        return _parses("+" + digits, None, mobile=mobile)
     if cue is Cue.PHONE:
         if size in (8, 9) and _parses("0" + digits, _REGION):
             return True
@@ -83,8 +96,8 @@ def _phone_from(
         if protected and _overlaps(start, end, protected):
             continue
         cue = None if head.plus else cues.around(start, end)
-        if cue is None and any(group.disguised for group in run[first : last + 1]):
-            # Nobody spells out an order number or writes it with look-alike letters.
+        if any(group.disguised for group in run[first : last + 1]):
+            # Nobody spells out a waybill or order number or writes it with look-alike letters.
             cue = Cue.PHONE
         if _is_phone(candidate, head.plus, cue):
             return last
