@@ -70,6 +70,7 @@ _PLUS_WORDS = frozenset({"плюс", "plus"})
 #: A gap holding one of these ends a run: times, prices, order marks and sentence ends.
 _BREAKERS = frozenset(":;@%€$£¥=&?!#№<>")
 _MAX_GAP = 5
+_MAX_PADDED_GAP = 16
 _LIST_COMMA = re.compile(r"[,;]\s")
 
 
@@ -98,11 +99,13 @@ def _as_digits(token: str) -> str | None:
 
 
 def _joinable(gap: str) -> bool:
-    return (
-        len(gap) <= _MAX_GAP
-        and "\n\n" not in gap
-        and not any(char.isalnum() or char in _BREAKERS for char in gap)
-    )
+    """Whether the digits either side of `gap` may be one number: "0888 - 123", not "0888: 5"."""
+    if "\n\n" in gap or any(char.isalnum() or char in _BREAKERS for char in gap):
+        return False
+    if len(gap) <= _MAX_GAP:
+        return True
+    # A long gap is padding, not content: "0888      123" (at most one mark among the spaces).
+    return len(gap) <= _MAX_PADDED_GAP and len("".join(gap.split())) <= 1
 
 
 class _RunBuilder:

@@ -15,6 +15,8 @@ from bot.domain.masking import spelling, tlds
 _AT = re.compile(
     rf"(?P<strong>{spelling.AT_STRONG})|(?P<weak>{spelling.AT_WEAK})"
     rf"|(?P<loose>{spelling.AT_PROVIDER_ONLY})"
+    # "ivan.petrov gmail.com": no "at" at all, just a mail provider after a user name.
+    rf"|(?P<loose_space>\s{{1,2}}(?=(?:{spelling.PROVIDER_NAMES})(?!\w)))"
 )
 _LOCAL_TAIL = re.compile(r"[\w%+.-]{1,64}$")
 _SPELLED_DOT_TAIL = re.compile(rf"(?:{spelling.DOT_DISGUISED})$")
@@ -30,10 +32,7 @@ _CAREFUL_DOMAIN = re.compile(
     rf"{spelling.LABEL}(?:{spelling.DOT_CAREFUL}{spelling.LABEL}){{0,4}}?"
     rf"{spelling.DOT_CAREFUL}(?P<tld>{spelling.TLD})(?!\w)"
 )
-_PROVIDERS = "|".join(
-    re.escape(name) for name in sorted(tlds.MAIL_PROVIDERS, key=len, reverse=True)
-)
-_PROVIDER = re.compile(rf"(?:{_PROVIDERS})(?![\w@])")
+_PROVIDER = re.compile(rf"(?:{spelling.PROVIDER_NAMES})(?![\w@])")
 _ADDRESS_LIKE_LOCAL = re.compile(r"[._\d]")
 _LATIN_LOCAL = re.compile(r"[a-z0-9_%+.-]+")
 _LETTER = re.compile(r"[a-z]")
@@ -63,7 +62,11 @@ def _local_start(text: str, end: int) -> int | None:
 
 def _domain_end(text: str, start: int, how: str) -> tuple[int, str, bool] | None:
     """End of the domain written from `start`, the host it spells, and whether it is disguised."""
-    patterns = {"strong": (_PLAIN_DOMAIN, _STRONG_DOMAIN), "weak": (_CAREFUL_DOMAIN,)}
+    patterns = {
+        "strong": (_PLAIN_DOMAIN, _STRONG_DOMAIN),
+        "weak": (_CAREFUL_DOMAIN,),
+        "loose_space": (_CAREFUL_DOMAIN,),
+    }
     for pattern in patterns.get(how, ()):
         match = pattern.match(text, start)
         if match is not None and (pattern is _PLAIN_DOMAIN or spelling.is_known_tld(match["tld"])):
@@ -111,6 +114,6 @@ def _believable(local: str, host: str, disguised: bool, how: str) -> bool:
     """Whether a local part before a bare "at" (or "в") is really the start of an address."""
     if not _LATIN_LOCAL.fullmatch(local) or not _LETTER.search(local):
         return False
-    if how == "loose":
+    if how in ("loose", "loose_space"):
         return bool(_ADDRESS_LIKE_LOCAL.search(local))
     return disguised or _reads_as_address(local, host)

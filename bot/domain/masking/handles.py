@@ -35,9 +35,14 @@ def _name(group: str) -> str:
 
 _HANDLE_AFTER_NAME = re.compile(
     rf"(?<!\w)(?P<mine>(?:my|our|моят|моя|нашият|нашия)\s+)?(?:{_MESSENGERS})(?!\w)"
-    rf"(?P<gap>\s*[:=\-–—>→]+\s*|(?:\s+(?:{_LINKING_WORDS})(?!\w)){{0,3}}\s*[:=\-–—]?\s*)"
+    rf"(?P<gap>\s*[:=\-–—>→/]+\s*|(?:\s+(?:{_LINKING_WORDS})(?!\w)){{0,3}}\s*[:=\-–—]?\s*)"
     rf"{_name('name')}"
     rf"|(?<!\w)(?:{_AMBIGUOUS_NAMES})(?!\w)(?P<colon>\s*[:=\-–—]+\s*){_name('name2')}"
+)
+#: "ivan_shop в инстаграм", "find ivan.shop on Instagram": only names that look like user names.
+_HANDLE_BEFORE_NAME = re.compile(
+    r"(?<![\w@.])(?P<name>[a-z][a-z0-9_.]{2,31})\s+(?:on|in|at|в|във|на|от)\s+"
+    rf"(?:{_MESSENGERS})(?!\w)"
 )
 _LOOKS_LIKE_A_USER_NAME = re.compile(r"[._\d]")
 _EVERYDAY = """
@@ -52,7 +57,7 @@ directly instead either both
 _EVERYDAY_WORDS = frozenset(_EVERYDAY.split())
 
 
-_PUNCTUATION = frozenset(":=-–—>→")
+_PUNCTUATION = frozenset(":=-–—>→/")
 _MINE = re.compile(r"(?<!\w)(?:ми|my)(?!\w)")
 
 
@@ -79,6 +84,10 @@ def find_handles(text: str) -> list[tuple[int, int]]:
             continue
         start = match.start("name") if match["name"] else match.start("name2")
         spans.append((start, start + len(name)))
+    for match in _HANDLE_BEFORE_NAME.finditer(text):
+        name = match["name"].rstrip(".")
+        if _LOOKS_LIKE_A_USER_NAME.search(name):
+            spans.append((match.start("name"), match.start("name") + len(name)))
     return spans
 
 

@@ -32,7 +32,12 @@ _SPELLED = re.compile(
     rf"{spelling.DOT_DISGUISED}(?P<tld>{spelling.TLD}))(?!\w)"
     r"(?P<path>\s{0,2}/\s{0,2}[\w.@+-]+)?"
 )
-_DOT_HINT = re.compile(r"\.|dot|точка|тчк|дот")
+#: "www ivanshop bg": a "www" vouches for spaces standing in for the dots.
+_WWW_SPACED = re.compile(
+    rf"(?<!\w)www(?:\s+|{spelling.DOT_DISGUISED})(?P<host>{_LATIN_LABEL})"
+    rf"(?:\s+|{spelling.DOT_DISGUISED})(?P<tld>{'|'.join(sorted(tlds.SPELLABLE))})(?!\w)"
+)
+_DOT_HINT = re.compile(r"\.|dot|точка|тчк|дот|www")
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,4 +114,6 @@ def find_links(norm: Normalised, allowed: frozenset[str]) -> list[Link]:
         if _starts_a_sentence(norm, match.start("tld"), match.end("tld")):
             continue
         add(match.start(), _trim(text, match.start(), match.end()), host)
+    for match in _WWW_SPACED.finditer(text):
+        add(match.start(), match.end(), f"{match['host']}.{match['tld']}")
     return links

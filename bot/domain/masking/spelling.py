@@ -39,6 +39,11 @@ DOT_ANY = rf"(?:\.|{_DOT_SPELLED}|{_DOT_SPACED})"
 #: A dot as written after a weak "at": plain or spelled, never merely spaced.
 DOT_CAREFUL = rf"(?:\.|{_DOT_SPELLED})"
 
+#: Mail providers, longest first so "mail.bg" wins over "mail".
+PROVIDER_NAMES = "|".join(
+    re.escape(name) for name in sorted(tlds.MAIL_PROVIDERS, key=len, reverse=True)
+)
+
 LABEL = r"[^\W_](?:[\w-]{0,61}[^\W_])?"
 TLD = r"[^\W\d_]{2,24}"
 
