@@ -138,6 +138,8 @@ class SandboxApi:
                 return await endpoint(request)
             except Problem as problem:
                 return _respond(problem.status, problem.body())
+            except HTTPException as exc:  # e.g. a malformed multipart body
+                return _respond(exc.status_code, Problem(exc.status_code, exc.detail).body())
             except Exception:
                 # In-process callers (httpx.ASGITransport) would otherwise get the raw exception.
                 log.exception("sandbox %s %s failed", request.method, request.url.path)

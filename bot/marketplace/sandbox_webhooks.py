@@ -2,8 +2,9 @@
 
 :func:`sign_webhook` makes the three headers for one delivery attempt; :class:`WebhookEmitter`
 delivers stored events in background tasks and retries a non-2xx answer a few times with a short
-backoff. An event that still failed stays pending in the store and is offered again the next
-time the sandbox resumes (see :mod:`bot.marketplace.sandbox`).
+backoff. An event that still failed stays pending in the store; it is offered again together
+with the next event, and after a restart when the sandbox resumes (see
+:mod:`bot.marketplace.sandbox`).
 """
 
 from __future__ import annotations
@@ -61,13 +62,21 @@ class WebhookEmitter:
         self._on_delivered = on_delivered
         self._retry_delays = tuple(retry_delays)
         self._tasks: dict[str, asyncio.Task[bool]] = {}
+        #: events whose attempts ran out; offered again with the next event
+        self._stalled: dict[str, bytes] = {}
 
     @property
     def tasks(self) -> list[asyncio.Task[bool]]:
         return list(self._tasks.values())
 
     def send(self, event_id: str, body: bytes) -> None:
-        """Start delivering one stored event unless it is already on its way."""
+        """Start delivering one stored event, and try again those that ran out of attempts."""
+        self._start(event_id, body)
+        for stalled_id, stalled_body in list(self._stalled.items()):
+            self._start(stalled_id, stalled_body)
+
+    def _start(self, event_id: str, body: bytes) -> None:
+        self._stalled.pop(event_id, None)
         if event_id in self._tasks:
             return
         task = asyncio.create_task(self._run(event_id, body), name=f"sandbox-webhook-{event_id}")
@@ -93,6 +102,7 @@ class WebhookEmitter:
                 return True
             log.info("webhook %s attempt %d answered %d", event_id, attempt + 1, status)
         log.warning("webhook %s is still pending after %d attempts", event_id, attempt + 1)
+        self._stalled[event_id] = body
         return False
 
     async def aclose(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from collections.abc import AsyncIterator
@@ -257,6 +258,30 @@ async def test_a_repeated_key_gets_the_first_answer_and_changes_nothing(
     assert first.status_code == second.status_code == 200
     assert first.json() == second.json()
     assert len(await sandbox.status_history(order.id)) == 1
+
+
+async def test_concurrent_requests_with_one_key_apply_once(
+    sandbox: SandboxMarketplace, raw: httpx.AsyncClient
+) -> None:
+    order = await sandbox.create_demo_order(SELLER)
+    path = f"/v1/orders/{order.id}/status"
+
+    responses = await asyncio.gather(
+        *(
+            raw.post(path, json={"status": "PROCESSING"}, headers={"Idempotency-Key": "same"})
+            for _ in range(5)
+        )
+    )
+
+    assert [r.status_code for r in responses] == [200] * 5
+    assert all(r.json() == responses[0].json() for r in responses)
+    assert len(await sandbox.status_history(order.id)) == 1
+
+
+async def test_concurrent_demo_orders_get_distinct_numbers(sandbox: SandboxMarketplace) -> None:
+    orders = await asyncio.gather(*(sandbox.create_demo_order(SELLER) for _ in range(5)))
+
+    assert len({order.number for order in orders}) == 5
 
 
 async def test_a_key_reused_for_a_different_request_is_refused(

@@ -9,7 +9,8 @@ middleware that records every request and injects faults; webhooks go out as rea
         mp.fail_next(2, status=503)          # the next two requests fail, nothing applied
         mp.fail_next(1, apply=True)          # applied, but the answer is lost
         with mp.outage(drop=True): ...       # every connection dropped meanwhile
-        mp.down = True                       # 503 until set back
+        mp.down = True                       # 503 until set back (or, with
+        mp.drop_connections = True           # this, connections dropped mid-answer)
         mp.latency = 0.5                     # every answer half a second late
         mp.requests_for("/v1/orders/")       # what the bot sent, headers and bodies included
         await mp.applied_changes(order.id)   # status changes the marketplace really applied
@@ -27,7 +28,7 @@ import socket
 import tempfile
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import TracebackType
 from typing import Any, Self
 
@@ -317,6 +318,15 @@ class MarketplaceStub:
     @down.setter
     def down(self, value: bool) -> None:
         self.faults.down = value
+
+    @property
+    def drop_connections(self) -> bool:
+        """Whether ``down`` drops connections mid-answer instead of answering 503."""
+        return self.faults.down_failure.drop
+
+    @drop_connections.setter
+    def drop_connections(self, value: bool) -> None:
+        self.faults.down_failure = replace(self.faults.down_failure, drop=value)
 
     @property
     def latency(self) -> float:
