@@ -24,23 +24,25 @@ _PHONE_CUES = (
 #: Words that introduce the long numbers of shipping, billing and products.
 _NOT_PHONE_CUES = (
     r"товарителниц\w*|пратк\w*|проследяван\w*|проследи|tracking|track\w*|waybill|awb|"
-    r"shipment|parcel|consignment|econt|еконт\w*|speedy|спиди|dhl|ups|fedex|usps|"
+    r"shipment|parcel|consignment|"
     r"фактур\w*|invoice\w*|iban|сметк\w*|account|ваучер\w*|voucher|gift\s?card|"
     r"карт[аи]\w*|card|ref|reference|референ\w*|баркод\w*|barcode|ean|upc|gtin|isbn|"
     r"сериен|serial|imei|партида|batch|код\w*|code|zip|postcode|"
     r"номер\s+на\s+(?:пратка|фактура|товарителница)"
 )
-#: Words of everyday order talk, followed by short numbers: they do not hide a mobile number
-#: ("За поръчки: 0888 123 456").
+#: Words of everyday order talk, and couriers' names: they do not hide a mobile number
+#: ("За поръчки: 0888 123 456", "телефон на Еконт 0888 123 456").
 _ORDER_TALK_CUES = (
     r"поръчк\w*|order\w*|еик|булстат|bulstat|eik|uic|ддс|vat|sku|артикул\w*|"
-    r"размер\w*|size\w*|мерки|модел\w*|model|егн|пин|pin|ид|id"
+    r"размер\w*|size\w*|мерки|модел\w*|model|егн|пин|pin|ид|id|"
+    r"econt|еконт\w*|speedy|спиди|dhl|ups|fedex|usps"
 )
 _CUES = re.compile(
     rf"(?<!\w)(?:(?P<phone>{_PHONE_CUES})|(?P<not_phone>{_NOT_PHONE_CUES})"
     rf"|(?P<order_talk>{_ORDER_TALK_CUES}))(?!\w)|(?P<order_mark>[#№])"
 )
 _BEFORE = 48
+_LABEL_GAP = 3  # "товарителница: 0888…" — the cue labels the number itself
 _AFTER = 24
 _DIGIT = re.compile(r"\d")
 
@@ -86,15 +88,28 @@ class Cues:
         self._starts = [start for start, _, _ in self._found]
 
     def around(self, start: int, end: int) -> Cue | None:
-        """The cue speaking for the number at [start, end), if any."""
+        """The cue speaking for the number at [start, end), if any.
+
+        Looking back, a cue right before the number ("товарителница: 0888…") speaks for it;
+        otherwise a phone cue in reach wins over nearer ones ("телефон на куриера за пратката
+        0888…"). Looking ahead, only the nearest cue counts.
+        """
+        nearest: Cue | None = None
         index = bisect.bisect_right(self._starts, start) - 1
+        reach = start
         while index >= 0:
             cue_start, cue_end, cue = self._found[index]
-            if cue_end <= start:
-                if start - cue_end <= _BEFORE and not _DIGIT.search(self._text, cue_end, start):
-                    return cue
-                break
             index -= 1
+            if cue_end > reach:
+                continue
+            if start - cue_end > _BEFORE or _DIGIT.search(self._text, cue_end, reach):
+                break
+            if cue is Cue.PHONE or (nearest is None and start - cue_end <= _LABEL_GAP):
+                return cue
+            nearest = nearest or cue
+            reach = cue_start
+        if nearest is not None:
+            return nearest
         index = bisect.bisect_left(self._starts, end)
         if index < len(self._found):
             cue_start, _, cue = self._found[index]

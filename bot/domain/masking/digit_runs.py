@@ -186,6 +186,8 @@ def digit_runs(text: str) -> list[list[Group]]:
 
 
 def _read_token(builder: _RunBuilder, token: str, start: int, end: int) -> None:
+    if "|" in token and _read_bar_separated(builder, token, start):
+        return
     digits = _as_digits(token)
     if digits is not None:
         builder.add_digits(digits, start, end, disguised=digits != token)
@@ -229,3 +231,15 @@ def _read_token(builder: _RunBuilder, token: str, start: int, end: int) -> None:
     if glued is not None:
         builder.add_digits(glued.group(1), start, start + glued.end(1))
     builder.end_run()
+
+
+def _read_bar_separated(builder: _RunBuilder, token: str, start: int) -> bool:
+    """Read "0888|123|456" as three groups; a bar between single digits stays a "1"."""
+    parts = token.split("|")
+    if any(len(part) < 2 or _as_digits(part) is None for part in parts):
+        return False
+    for part in parts:
+        digits = _as_digits(part) or ""
+        builder.add_digits(digits, start, start + len(part), disguised=digits != part)
+        start += len(part) + 1
+    return True

@@ -25,16 +25,16 @@ class Rank(enum.Enum):
 
 
 _UNITS = {
-    0: "нула nula zero oh",
-    1: "едно един една один edno edin edna one",
-    2: "две два dve dva two",
-    3: "три tri three",
-    4: "четири chetiri four",
-    5: "пет pet five",
-    6: "шест shest six",
-    7: "седем sedem seven",
-    8: "осем osem eight",
-    9: "девет devet nine",
+    0: "нула нулата nula zero oh nought",
+    1: "едно един една один единица edno edin edna one",
+    2: "две два двойка dve dva two",
+    3: "три тройка tri three",
+    4: "четири четворка chetiri four",
+    5: "пет петица pet five",
+    6: "шест шестица shest six",
+    7: "седем седмица sedem seven",
+    8: "осем осмица osem eight",
+    9: "девет деветка devet nine",
 }
 _TEENS = {
     10: "десет deset ten",
