@@ -11,6 +11,7 @@ from urllib.parse import parse_qs
 
 import httpx
 import pytest
+from standardwebhooks.webhooks import Webhook
 
 from bot.domain.lifecycle import Status
 from bot.marketplace import (
@@ -309,6 +310,23 @@ async def test_the_token_never_reaches_the_log(
     assert caplog.records
     assert TOKEN not in caplog.text
     assert TOKEN not in repr(client)
+
+
+async def test_webhooks_go_out_as_signed_http_posts_and_are_retried(database_url: str) -> None:
+    secret = new_webhook_secret()
+    async with MarketplaceStub(database_url, webhook_secret=secret) as stub:
+        stub.webhook_url = f"{stub.base_url}/hooks/chopni"  # answered 404 by the stub itself
+        order = await stub.sandbox.create_demo_order(SELLER)
+        await stub.sandbox.wait_idle()
+
+    posts = stub.requests_for("/hooks/chopni", "POST")
+    assert len(posts) == len(stub.webhooks) == 4
+    assert {attempt.status for attempt in stub.webhooks} == {404}
+    for post in posts:
+        Webhook(secret).verify(post.body, post.headers)
+        assert post.json["type"] == "order.processed"
+        assert post.json["data"]["order"]["id"] == order.id
+    assert len({post.headers["webhook-id"] for post in posts}) == 1
 
 
 async def test_a_2xx_with_an_invalid_body_is_a_bad_answer_to_retry() -> None:
