@@ -63,16 +63,17 @@ async def open_compose(update: Update, context: Context, who: Who, number: str) 
     except OrderNotFound:
         await _say(update, escape(refusals.unknown_order(number, _)))
         return
-    context.user_data[COMPOSE] = {
-        "number": order.number,
-        "since": datetime.now(UTC).isoformat(),
-    }
     text = _(
         "✍️ Write your message to the buyer of order {number}: text, a photo or a PDF "
         "(with a caption if you like). Contact details are hidden before it is sent. "
         "/cancel leaves."
     ).format(number=order.number)
-    await _say(update, escape(text), keyboards.cancel_only(_))
+    prompt = await _say(update, escape(text), keyboards.cancel_only(_))
+    context.user_data[COMPOSE] = {
+        "number": order.number,
+        "since": datetime.now(UTC).isoformat(),
+        "prompt": prompt.message_id,
+    }
 
 
 async def take_message(update: Update, context: Context) -> None:
@@ -227,12 +228,16 @@ async def leave(update: Update, context: Context) -> None:
     """A command or another step button: /cancel closes the step; anything else passes on."""
     if not context.user_data.get(COMPOSE):
         return
-    message = update.effective_message
+    compose = context.user_data.pop(COMPOSE)
     query = update.callback_query
-    is_cancel = (query is not None and query.data == "s:cancel") or (
-        query is None and message is not None and (message.text or "").split("@")[0] == "/cancel"
-    )
-    context.user_data.pop(COMPOSE, None)
+    if query is not None:
+        # Only the Cancel button under the prompt cancels this step; another flow's passes on.
+        pressed_on = query.message.message_id if query.message is not None else None
+        is_cancel = query.data == "s:cancel" and pressed_on == compose.get("prompt")
+    else:
+        message = update.effective_message
+        words = (message.text or "").split() if message is not None else []
+        is_cancel = bool(words) and words[0].split("@")[0] == "/cancel"
     if not is_cancel:
         return
     who = await identify(update, context)
@@ -267,10 +272,10 @@ async def _answer(message: Message, html: str) -> None:
     await message.reply_html(html, do_quote=True)
 
 
-async def _say(update: Update, html: str, markup: Any = None) -> None:
+async def _say(update: Update, html: str, markup: Any = None) -> Message:
     chat = update.effective_chat
     assert chat is not None
-    await chat.send_message(html, parse_mode="HTML", reply_markup=markup)
+    return await chat.send_message(html, parse_mode="HTML", reply_markup=markup)
 
 
 def intercepts() -> list[BaseHandler[Update, Context, None]]:
