@@ -1,4 +1,4 @@
-"""The built-in sandbox marketplace, reached as the bot reaches it: the real client in-process."""
+"""The sandbox marketplace's REST API, reached as the bot reaches it: the real client in-process."""
 
 from __future__ import annotations
 
@@ -6,70 +6,43 @@ import asyncio
 import json
 import re
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import httpx
 import pytest
-from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
-from bot.domain.lifecycle import Resolution, Status, TransitionRefused
+from bot.domain.lifecycle import Status, TransitionRefused
 from bot.marketplace import MarketplaceConflict, MarketplaceRejected
 from bot.marketplace.client import HttpMarketplace
-from bot.marketplace.sandbox import SandboxMarketplace, sign_webhook
-from bot.marketplace.schemas import (
-    DeliveryVerifiedData,
-    Envelope,
-    MessageCreatedData,
-    OrderEventData,
-    ReturnRequestedData,
-    StatusChangeRequest,
-)
+from bot.marketplace.sandbox import SandboxMarketplace
+from bot.marketplace.schemas import StatusChangeRequest
 from storage.database import Database
-from tests.support.marketplace_stub import new_webhook_secret
-
-SECRET = new_webhook_secret()
-SELLER = "seller-1"
-TRACKING = "1051234567890"
-
-
-class Receiver:
-    """A webhook endpoint that answers with the queued statuses, then 204."""
-
-    def __init__(self, *answers: int) -> None:
-        self.answers = list(answers)
-        self.deliveries: list[tuple[bytes, dict[str, str]]] = []
-
-    async def __call__(self, body: bytes, headers: dict[str, str]) -> int:
-        self.deliveries.append((body, headers))
-        return self.answers.pop(0) if self.answers else 204
-
-    def events(self, event_type: str | None = None) -> list[Envelope]:
-        found = [Envelope.model_validate_json(body) for body, _ in self.deliveries]
-        return [e for e in found if event_type is None or e.type == event_type]
-
-
-def new_sandbox(db: Database, receiver: Receiver, **kwargs: object) -> SandboxMarketplace:
-    options: dict[str, object] = {"verify_delay": 3600.0, "retry_delays": (0.01, 0.01)}
-    options.update(kwargs)
-    return SandboxMarketplace(db, webhook_secret=SECRET, deliver=receiver, **options)  # type: ignore[arg-type]
+from tests.support.in_process_marketplace import (
+    SELLER,
+    TRACKING,
+    WebhookSink,
+    in_process,
+    new_sandbox,
+    shipped,
+)
 
 
 @pytest.fixture
-def receiver() -> Receiver:
-    return Receiver()
+def sink() -> WebhookSink:
+    return WebhookSink()
 
 
 @pytest.fixture
-async def sandbox(db: Database, receiver: Receiver) -> AsyncIterator[SandboxMarketplace]:
-    sandbox = new_sandbox(db, receiver)
+async def sandbox(db: Database, sink: WebhookSink) -> AsyncIterator[SandboxMarketplace]:
+    sandbox = new_sandbox(db, sink)
     yield sandbox
     await sandbox.aclose()
 
 
 @pytest.fixture
 async def api(sandbox: SandboxMarketplace) -> AsyncIterator[HttpMarketplace]:
-    client = HttpMarketplace("http://sandbox.test", None, transport=transport(sandbox))
+    client = HttpMarketplace("http://sandbox.test", None, transport=in_process(sandbox))
     yield client
     await client.aclose()
 
@@ -77,21 +50,9 @@ async def api(sandbox: SandboxMarketplace) -> AsyncIterator[HttpMarketplace]:
 @pytest.fixture
 async def raw(sandbox: SandboxMarketplace) -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(
-        transport=transport(sandbox), base_url="http://sandbox.test"
+        transport=in_process(sandbox), base_url="http://sandbox.test"
     ) as client:
         yield client
-
-
-def transport(sandbox: SandboxMarketplace) -> httpx.ASGITransport:
-    return httpx.ASGITransport(app=sandbox.app)
-
-
-def shipped(tracking: str = TRACKING, comment: str | None = None) -> StatusChangeRequest:
-    return StatusChangeRequest(
-        status=Status.SHIPPED,
-        tracking_number=tracking,
-        comment=f"Tracking number: {tracking}" if comment is None else comment,
-    )
 
 
 async def test_a_demo_order_is_a_valid_paid_order(sandbox: SandboxMarketplace) -> None:
@@ -117,39 +78,6 @@ async def test_demo_order_numbers_increase_one_by_one(sandbox: SandboxMarketplac
     numbers = [int((await sandbox.create_demo_order(SELLER)).number) for _ in range(3)]
 
     assert numbers == [numbers[0], numbers[0] + 1, numbers[0] + 2]
-
-
-async def test_a_paid_order_is_announced_with_a_correctly_signed_webhook(
-    sandbox: SandboxMarketplace, receiver: Receiver
-) -> None:
-    order = await sandbox.create_demo_order(SELLER)
-    await sandbox.wait_idle()
-
-    [(body, headers)] = receiver.deliveries
-    Webhook(SECRET).verify(body, headers)
-    with pytest.raises(WebhookVerificationError):
-        Webhook(new_webhook_secret()).verify(body, headers)
-    envelope = Envelope.model_validate_json(body)
-    assert envelope.id == headers["webhook-id"]
-    assert envelope.type == "order.processed"
-    data = envelope.parsed_data()
-    assert isinstance(data, OrderEventData)
-    assert data.order == order
-
-
-async def test_a_failed_delivery_is_retried_with_the_same_id(db: Database) -> None:
-    receiver = Receiver(500, 503)
-    sandbox = new_sandbox(db, receiver)
-    try:
-        await sandbox.create_demo_order(SELLER)
-        await sandbox.wait_idle()
-    finally:
-        await sandbox.aclose()
-
-    assert len(receiver.deliveries) == 3
-    assert len({headers["webhook-id"] for _, headers in receiver.deliveries}) == 1
-    for body, headers in receiver.deliveries:
-        Webhook(SECRET).verify(body, headers)
 
 
 async def test_the_life_cycle_is_enforced_with_409s_naming_the_current_status(
@@ -332,57 +260,6 @@ async def test_a_message_to_the_buyer_carries_its_attachments(
     assert sent.attachments == [photo]
 
 
-async def test_a_buyer_message_is_announced_and_its_attachment_downloads(
-    sandbox: SandboxMarketplace, api: HttpMarketplace, receiver: Receiver
-) -> None:
-    order = await sandbox.create_demo_order(SELLER)
-
-    message = await sandbox.buyer_writes(
-        order.id, "Кога ще пристигне?", [("бележка.txt", "text/plain", "здравей".encode())]
-    )
-    await sandbox.wait_idle()
-
-    [event] = receiver.events("message.created")
-    data = event.parsed_data()
-    assert isinstance(data, MessageCreatedData)
-    assert data.message == message
-    assert data.message.author == "buyer"
-    assert await api.download_file(message.attachments[0].id) == "здравей".encode()
-
-
-async def test_a_return_request_is_announced(
-    sandbox: SandboxMarketplace, receiver: Receiver
-) -> None:
-    order = await sandbox.create_demo_order(SELLER)
-
-    await sandbox.request_return(order.id, "exchange", "Грешен размер")
-    await sandbox.wait_idle()
-
-    [event] = receiver.events("order.return_requested")
-    data = event.parsed_data()
-    assert isinstance(data, ReturnRequestedData)
-    assert (data.order_id, data.kind, data.reason) == (
-        order.id,
-        Resolution.EXCHANGE,
-        "Грешен размер",
-    )
-
-
-async def test_cancelling_is_announced_as_an_order_update(
-    sandbox: SandboxMarketplace, receiver: Receiver
-) -> None:
-    order = await sandbox.create_demo_order(SELLER)
-
-    cancelled = await sandbox.cancel(order.id)
-    await sandbox.wait_idle()
-
-    assert cancelled.status is Status.CANCELLED
-    [event] = receiver.events("order.updated")
-    data = event.parsed_data()
-    assert isinstance(data, OrderEventData)
-    assert data.order.status is Status.CANCELLED
-
-
 async def test_a_shipped_order_cannot_be_cancelled(
     sandbox: SandboxMarketplace, api: HttpMarketplace
 ) -> None:
@@ -394,104 +271,6 @@ async def test_a_shipped_order_cannot_be_cancelled(
 
     with pytest.raises(TransitionRefused):
         await sandbox.cancel(order.id)
-
-
-async def complete(api: HttpMarketplace, order_id: str) -> None:
-    for key, change in (
-        ("p", StatusChangeRequest(status=Status.PROCESSING)),
-        ("s", shipped()),
-        ("c", StatusChangeRequest(status=Status.COMPLETE)),
-    ):
-        await api.change_status(order_id, change, idempotency_key=f"{order_id}-{key}")
-
-
-async def test_delivery_is_verified_after_complete_and_opens_the_return_window(
-    db: Database, receiver: Receiver
-) -> None:
-    sandbox = new_sandbox(db, receiver, verify_delay=0.01)
-    api = HttpMarketplace("http://sandbox.test", None, transport=transport(sandbox))
-    try:
-        order = await sandbox.create_demo_order(SELLER)
-        await complete(api, order.id)
-        await sandbox.wait_idle()
-        remote = await api.get_order(order.id)
-    finally:
-        await api.aclose()
-        await sandbox.aclose()
-
-    [event] = receiver.events("order.delivery_verified")
-    data = event.parsed_data()
-    assert isinstance(data, DeliveryVerifiedData)
-    assert data.order_id == order.id
-    assert data.return_window_ends_at - data.delivered_at == timedelta(days=14)
-    assert remote.delivered_at == data.delivered_at
-    assert remote.return_window_ends_at == data.return_window_ends_at
-
-
-async def test_state_survives_a_new_sandbox_on_the_same_database(
-    db: Database, receiver: Receiver
-) -> None:
-    first = new_sandbox(db, receiver)
-    api = HttpMarketplace("http://sandbox.test", None, transport=transport(first))
-    order = await first.create_demo_order(SELLER)
-    processing = StatusChangeRequest(status=Status.PROCESSING)
-    applied = await api.change_status(order.id, processing, idempotency_key="k")
-    await api.aclose()
-    await first.aclose()
-
-    second = new_sandbox(db, receiver)
-    api = HttpMarketplace("http://sandbox.test", None, transport=transport(second))
-    try:
-        assert (await api.get_order(order.id)).status is Status.PROCESSING
-        replayed = await api.change_status(order.id, processing, idempotency_key="k")
-        assert replayed == applied
-        assert len(await second.status_history(order.id)) == 1
-        after = await second.create_demo_order(SELLER)
-        assert int(after.number) == int(order.number) + 1
-    finally:
-        await api.aclose()
-        await second.aclose()
-
-
-async def test_a_verification_pending_at_shutdown_runs_after_a_restart(
-    db: Database, receiver: Receiver
-) -> None:
-    first = new_sandbox(db, receiver, verify_delay=3600.0)
-    api = HttpMarketplace("http://sandbox.test", None, transport=transport(first))
-    order = await first.create_demo_order(SELLER)
-    await complete(api, order.id)
-    await api.aclose()
-    await first.aclose()
-
-    later = datetime.now(UTC) + timedelta(hours=2)
-    second = new_sandbox(db, receiver, verify_delay=3600.0, clock=lambda: later)
-    try:
-        await second.resume()
-        await second.wait_idle()
-        assert (await second.order(order.id)).delivered_at == later
-    finally:
-        await second.aclose()
-    assert len(receiver.events("order.delivery_verified")) == 1
-
-
-async def test_an_undelivered_webhook_is_sent_again_after_a_restart(db: Database) -> None:
-    refusing = Receiver(503, 503, 503)
-    first = new_sandbox(db, refusing)
-    await first.create_demo_order(SELLER)
-    await first.wait_idle()
-    await first.aclose()
-
-    accepting = Receiver()
-    second = new_sandbox(db, accepting)
-    try:
-        await second.resume()
-        await second.wait_idle()
-    finally:
-        await second.aclose()
-
-    [(body, headers)] = accepting.deliveries
-    assert headers["webhook-id"] == refusing.deliveries[0][1]["webhook-id"]
-    Webhook(SECRET).verify(body, headers)
 
 
 @pytest.mark.parametrize(
@@ -508,17 +287,3 @@ async def test_an_unknown_path_is_a_problem(raw: httpx.AsyncClient) -> None:
 
     assert response.status_code == 404
     assert json.loads(response.content)["status"] == 404
-
-
-def test_sign_webhook_makes_standard_webhooks_headers() -> None:
-    body = b'{"id":"evt_1","type":"order.updated","created_at":"2026-01-01T00:00:00Z"}'
-    now = datetime.now(UTC)
-
-    headers = sign_webhook(SECRET, "evt_1", body, now)
-
-    assert headers["webhook-id"] == "evt_1"
-    assert headers["webhook-timestamp"] == str(int(now.timestamp()))
-    assert headers["webhook-signature"].startswith("v1,")
-    Webhook(SECRET).verify(body, headers)
-    with pytest.raises(WebhookVerificationError):
-        Webhook(SECRET).verify(body + b" ", headers)
