@@ -71,6 +71,7 @@ class Unit:
         return await self.session.get(SandboxRecord, (kind, key), with_for_update=lock or None)
 
     async def _put(self, kind: str, key: str, data: Document, parent: str | None = None) -> None:
+        """Insert, or update a record this unit already read (and locked, if others may write)."""
         record = await self._get(kind, key)
         if record is None:
             self.session.add(
@@ -111,9 +112,18 @@ class Unit:
     async def next_number(self) -> str:
         """The next order number: unique and incrementing."""
         counter = await self._get("counter", "order_number", lock=True)
-        last = counter.data["last"] if counter is not None else FIRST_ORDER_NUMBER - 1
-        await self._put("counter", "order_number", {"last": last + 1})
-        return str(last + 1)
+        if counter is None:
+            # A concurrent first order inserts the same key; one of the two then fails with
+            # IntegrityError and is retried, by which time the row exists and can be locked.
+            data = {"last": FIRST_ORDER_NUMBER}
+            self.session.add(
+                SandboxRecord(kind="counter", key="order_number", data=data, updated_at=self.now)
+            )
+            return str(FIRST_ORDER_NUMBER)
+        counter.data = {"last": counter.data["last"] + 1}
+        counter.updated_at = self.now
+        flag_modified(counter, "data")
+        return str(counter.data["last"])
 
     async def answer(self, key: str) -> Answer | None:
         record = await self._get("answer", key)
