@@ -56,6 +56,14 @@ def _fingerprint(*parts: bytes | str) -> str:
     return digest.hexdigest()
 
 
+def _canonical(raw: bytes) -> bytes:
+    """A JSON body in one spelling, so that a re-serialised retry still matches its first try."""
+    try:
+        return json.dumps(json.loads(raw), sort_keys=True, separators=(",", ":")).encode()
+    except ValueError:
+        return raw
+
+
 def _sort_key(order: Document) -> tuple[datetime, str]:
     return datetime.fromisoformat(order["placed_at"]), order["id"]
 
@@ -189,7 +197,7 @@ class SandboxApi:
                 await unit.verify_later(order_id)
             return 200, doc["order"]
 
-        return await self._idempotent(key, _fingerprint(request.url.path, raw), work)
+        return await self._idempotent(key, _fingerprint(request.url.path, _canonical(raw)), work)
 
     async def send_message(self, request: Request) -> Response:
         order_id = request.path_params["order_id"]
@@ -214,7 +222,7 @@ class SandboxApi:
             await unit.add_message(message)
             return 201, message
 
-        return await self._idempotent(key, _fingerprint(request.url.path, raw), work)
+        return await self._idempotent(key, _fingerprint(request.url.path, _canonical(raw)), work)
 
     async def upload_file(self, request: Request) -> Response:
         key = self._idempotency_key(request)
