@@ -11,6 +11,10 @@ Everything is kept in the bot's database, so a restart loses nothing: webhooks n
 and verifications not yet done are picked up again by :meth:`SandboxMarketplace.resume`, which
 runs before the first request or action of a new instance (and may be called at start-up). A
 verification whose time passed while the bot was down runs at once.
+
+The sandbox writes to the same database as its caller. On SQLite a caller must therefore not
+hold a write transaction while it waits for a sandbox answer that needs one: the sandbox would
+wait for that lock until the busy timeout.
 """
 
 from __future__ import annotations
