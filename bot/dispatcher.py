@@ -31,14 +31,18 @@ from bot.replica import apply_remote_order, set_status
 from bot.telegram_outbox import enqueue
 from storage import repositories
 from storage.database import Database
-from storage.models import HistoryEntry, MarketplaceOutbox
+from storage.models import HistoryEntry, MarketplaceOutbox, Order
 
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=60)
 MAX_BACKOFF = timedelta(minutes=5)
 
-Deliver = Callable[[AsyncSession, MarketplaceOutbox, datetime], Awaitable[None]]
+#: Writes what the marketplace answered, inside the transaction that settles the row.
+Record = Callable[[AsyncSession, MarketplaceOutbox, datetime], Awaitable[None]]
+#: Talks to the marketplace for one row, with no transaction open, and returns how to record it.
+#: Raises MarketplaceUnavailable to be tried again later with the same Idempotency-Key.
+Deliver = Callable[[MarketplaceOutbox, datetime], Awaitable[Record]]
 
 
 def backoff(attempts: int, retry_after: float | None = None) -> timedelta:
@@ -119,53 +123,93 @@ class MarketplaceDispatcher:
         return sum(results)
 
     async def _deliver(self, row_id: int) -> int:
+        # No transaction is open while the marketplace is called: a network call must not hold
+        # the SQLite write lock (the built-in sandbox writes to the same database to answer).
+        async with self._db.snapshot() as session:
+            claimed = await session.get(MarketplaceOutbox, row_id)
+        if claimed is None or claimed.delivered_at is not None or claimed.failed_at is not None:
+            return 0
+        now = self._clock()
+        record: Record | None = None
+        waiting: MarketplaceUnavailable | None = None
+        try:
+            record = await self.kinds[claimed.kind](claimed, now)
+        except MarketplaceUnavailable as exc:
+            waiting = exc
         async with self._db.transaction() as session:
             row = await session.get(MarketplaceOutbox, row_id)
             if row is None or row.delivered_at is not None or row.failed_at is not None:
                 return 0
             row.attempts += 1
-            now = self._clock()
-            try:
-                await self.kinds[row.kind](session, row, now)
-            except MarketplaceUnavailable as exc:
-                row.last_error = str(exc)[:2000]
-                row.next_attempt_at = now + backoff(row.attempts, exc.retry_after)
-                log.info("outbox %s waits for the marketplace: %s", row.id, exc)
+            if waiting is not None or record is None:
+                row.last_error = str(waiting)[:2000]
+                retry_after = waiting.retry_after if waiting else None
+                row.next_attempt_at = now + backoff(row.attempts, retry_after)
+                log.info("outbox %s waits for the marketplace: %s", row.id, waiting)
                 await session.commit()
                 return 0
-            row.delivered_at = row.delivered_at or now
+            await record(session, row, now)
+            if row.failed_at is None:
+                row.delivered_at = now
             await session.commit()
         self._on_telegram_queued()
         return 1
 
-    async def _status_change(
-        self, session: AsyncSession, row: MarketplaceOutbox, now: datetime
-    ) -> None:
+    async def _status_change(self, claimed: MarketplaceOutbox, now: datetime) -> Record:
+        request = StatusChangeRequest.model_validate(claimed.payload["request"])
+        try:
+            remote = await self._marketplace.change_status(
+                claimed.order_id, request, idempotency_key=claimed.idempotency_key
+            )
+        except MarketplaceConflict as exc:
+            conflict = exc
+
+            async def record_conflict(
+                session: AsyncSession, row: MarketplaceOutbox, at: datetime
+            ) -> None:
+                order, entry = await self._subjects(session, row)
+                self._refuse(entry, row, at, str(conflict))
+                current = conflict.current_status or Status(row.payload["previous_status"])
+                set_status(order, current, at)
+                self._tell(session, row, "conflict", order.number, request.status, current)
+
+            return record_conflict
+        except MarketplaceRejected as exc:
+            rejection = exc
+
+            async def record_rejection(
+                session: AsyncSession, row: MarketplaceOutbox, at: datetime
+            ) -> None:
+                order, entry = await self._subjects(session, row)
+                self._refuse(entry, row, at, str(rejection))
+                set_status(order, Status(row.payload["previous_status"]), at)
+                self._tell(
+                    session, row, "rejected", order.number, request.status, None, rejection.detail
+                )
+
+            return record_rejection
+
+        async def record_synced(
+            session: AsyncSession, row: MarketplaceOutbox, at: datetime
+        ) -> None:
+            order, entry = await self._subjects(session, row)
+            entry.sync_state = "synced"
+            entry.synced_at = at
+            await session.flush()
+            await apply_remote_order(session, remote, now=at)
+            self._tell(session, row, "synced", order.number, request.status, None)
+
+        return record_synced
+
+    @staticmethod
+    async def _subjects(
+        session: AsyncSession, row: MarketplaceOutbox
+    ) -> tuple[Order, HistoryEntry]:
         entry = await session.get(HistoryEntry, row.history_id) if row.history_id else None
         order = await repositories.order(session, row.order_id)
         if order is None or entry is None:
             raise LookupError(f"outbox row {row.id} points at a missing order or history entry")
-        request = StatusChangeRequest.model_validate(row.payload["request"])
-        try:
-            remote = await self._marketplace.change_status(
-                row.order_id, request, idempotency_key=row.idempotency_key
-            )
-        except MarketplaceConflict as exc:
-            self._refuse(entry, row, now, str(exc))
-            current = exc.current_status or Status(row.payload["previous_status"])
-            set_status(order, current, now)
-            self._tell(session, row, "conflict", order.number, request.status, current)
-            return
-        except MarketplaceRejected as exc:
-            self._refuse(entry, row, now, str(exc))
-            set_status(order, Status(row.payload["previous_status"]), now)
-            self._tell(session, row, "rejected", order.number, request.status, None, exc.detail)
-            return
-        entry.sync_state = "synced"
-        entry.synced_at = now
-        await session.flush()
-        await apply_remote_order(session, remote, now=now)
-        self._tell(session, row, "synced", order.number, request.status, None)
+        return order, entry
 
     @staticmethod
     def _refuse(entry: HistoryEntry, row: MarketplaceOutbox, now: datetime, error: str) -> None:

@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 
+from bot.dispatcher import Record
 from bot.domain.files import MARKETPLACE_UPLOAD_LIMIT, FileRefusal, FileRefused, check_size
 from bot.files import clean_file
 from bot.i18n import translator
@@ -123,14 +124,17 @@ class Replies:
             raise AlreadyQueued(source) from exc
         self._wake()
 
-    async def deliver(self, session: AsyncSession, row: MarketplaceOutbox, now: datetime) -> None:
-        """Upload the files, then post the message, each under its idempotency key."""
-        payload: dict[str, Any] = dict(row.payload)
-        uploaded: list[str] = list(payload.get("uploaded", []))
+    async def deliver(self, claimed: MarketplaceOutbox, now: datetime) -> Record:
+        """Upload the files, then post the message, each under its idempotency key.
+
+        Runs with no transaction open; a retry repeats the uploads with the same keys, which the
+        marketplace answers with the files it already stored.
+        """
+        payload: dict[str, Any] = dict(claimed.payload)
+        refused: Exception | None = None
         try:
+            uploaded: list[str] = []
             for index, file in enumerate(payload["attachments"]):
-                if index < len(uploaded):
-                    continue
                 data = await self._fetch(file["telegram_file_id"])
                 cleaned = clean_file(data)
                 check_size(len(cleaned.data), MARKETPLACE_UPLOAD_LIMIT)
@@ -138,24 +142,25 @@ class Replies:
                     file["filename"],
                     cleaned.content_type,
                     cleaned.data,
-                    idempotency_key=f"{row.idempotency_key}:file:{index + 1}",
+                    idempotency_key=f"{claimed.idempotency_key}:file:{index + 1}",
                 )
                 uploaded.append(stored.id)
-                payload["uploaded"] = list(uploaded)
-                row.payload = dict(payload)
-                await session.flush()
             await self._marketplace.send_message(
-                row.order_id, payload["text"], uploaded, idempotency_key=row.idempotency_key
+                claimed.order_id, payload["text"], uploaded, idempotency_key=claimed.idempotency_key
             )
         except MarketplaceUnavailable:
             raise
         except (MarketplaceError, FileRefused) as exc:
-            row.failed_at = now
-            row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            log.info("outbox %s: the reply was refused: %s", row.id, row.last_error)
-            self._tell(session, row, refused=exc)
-            return
-        self._tell(session, row, refused=None)
+            refused = exc
+
+        async def record(session: AsyncSession, row: MarketplaceOutbox, at: datetime) -> None:
+            if refused is not None:
+                row.failed_at = at
+                row.last_error = f"{type(refused).__name__}: {refused}"[:2000]
+                log.info("outbox %s: the reply was refused: %s", row.id, row.last_error)
+            self._tell(session, row, refused=refused)
+
+        return record
 
     async def _fetch(self, file_id: str) -> bytes:
         """The file's bytes from Telegram; a Telegram hiccup waits like a marketplace outage."""
