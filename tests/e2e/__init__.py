@@ -1,0 +1,1 @@
+"""End-to-end: the real bot against loopback stand-ins of Telegram and the marketplace."""

@@ -1,0 +1,178 @@
+"""The real bot, started for real: PTB Application, uvicorn, delivery loops, on a fresh database,
+talking to the loopback Telegram stand-in and (in sandbox mode) its built-in marketplace.
+
+``running_bot`` starts and stops a whole ``Runtime``; ``bot.restart()`` stops it and starts a new
+one on the same database, as a process restart would.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+
+from bot.app import Runtime, serve
+from bot.settings import load_settings
+from tests.support.telegram_stub import StubUser, TelegramStub
+
+TOKEN = "123456:TEST-token-for-the-stub"
+ADMIN_TOKEN = "admin-secret-for-tests"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class RunningBot:
+    """A bot process inside the test's event loop."""
+
+    telegram: TelegramStub
+    database_url: str
+    overrides: dict[str, Any] = field(default_factory=dict)
+    runtime: Runtime | None = None
+    _stop: asyncio.Event | None = None
+    _task: asyncio.Task[None] | None = None
+    port: int = 0
+
+    @property
+    def rt(self) -> Runtime:
+        assert self.runtime is not None, "the bot is not running"
+        return self.runtime
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    async def start(self) -> None:
+        self.port = self.port or free_port()
+        settings = load_settings(
+            bot_token=TOKEN,
+            telegram_api_url=self.telegram.api_root,
+            database_url=self.database_url,
+            port=self.port,
+            admin_token=ADMIN_TOKEN,
+            sandbox_verify_delay=0.3,
+            **self.overrides,
+        )
+        self.runtime = Runtime(settings, token=TOKEN)
+        self._stop = asyncio.Event()
+        self._task = asyncio.create_task(
+            serve(self.runtime, apply_migrations=True, stop=self._stop)
+        )
+        await self._until_ready()
+
+    async def _until_ready(self, timeout: float = 10.0) -> None:
+        async def ready() -> None:
+            assert self._task is not None
+            while True:
+                if self._task.done():
+                    self._task.result()  # raises what made the bot stop
+                    raise AssertionError("the bot stopped while starting")
+                updater = self.rt.application.updater
+                polling = updater is None or updater.running
+                if polling and await self._http_ready():
+                    return
+                await asyncio.sleep(0.02)
+
+        await asyncio.wait_for(ready(), timeout)
+
+    async def _http_ready(self) -> bool:
+        try:
+            async with httpx.AsyncClient() as client:
+                return (await client.get(f"{self.base_url}/healthz")).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    async def stop(self) -> None:
+        if self._stop is not None and self._task is not None:
+            self._stop.set()
+            await asyncio.wait_for(self._task, 15)
+        self.runtime = None
+        self._task = None
+
+    async def restart(self) -> None:
+        await self.stop()
+        await self.start()
+
+    async def settle(self, timeout: float = 10.0) -> None:
+        """Wait until the inbox and both outboxes have nothing left that is due."""
+        from sqlalchemy import func, select
+
+        from storage.models import InboxEvent, MarketplaceOutbox, TelegramOutbox
+
+        async def idle() -> None:
+            while True:
+                if self.rt.sandbox is not None:
+                    await self.rt.sandbox.wait_idle()
+                async with self.rt.db.snapshot() as session:
+                    pending = 0
+                    for query in (
+                        select(func.count()).where(InboxEvent.processed_at.is_(None)),
+                        select(func.count()).where(
+                            MarketplaceOutbox.delivered_at.is_(None),
+                            MarketplaceOutbox.failed_at.is_(None),
+                        ),
+                        select(func.count()).where(
+                            TelegramOutbox.sent_at.is_(None), TelegramOutbox.failed_at.is_(None)
+                        ),
+                    ):
+                        pending += int(await session.scalar(query) or 0)
+                if not pending:
+                    return
+                await asyncio.sleep(0.02)
+
+        await asyncio.wait_for(idle(), timeout)
+
+    async def admin(self, method: str, path: str) -> httpx.Response:
+        async with httpx.AsyncClient(base_url=self.base_url) as client:
+            return await client.request(
+                method, path, headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}
+            )
+
+
+@pytest.fixture
+async def telegram() -> AsyncIterator[TelegramStub]:
+    async with TelegramStub(token=TOKEN) as stub:
+        yield stub
+
+
+@pytest.fixture
+async def bot(telegram: TelegramStub, database_url: str) -> AsyncIterator[RunningBot]:
+    """The bot on its embedded default: the built-in sandbox marketplace."""
+    running = RunningBot(telegram, database_url)
+    await running.start()
+    try:
+        yield running
+    finally:
+        with contextlib.suppress(Exception):
+            await running.stop()
+
+
+async def link_demo_seller(user: StubUser) -> None:
+    """/start without a code in sandbox mode links the account to its demo shop."""
+    await user.send("/start")
+    await user.wait_for(lambda m: "/demo" in (m.text or ""))
+
+
+@pytest.fixture
+async def seller(telegram: TelegramStub, bot: RunningBot) -> StubUser:
+    """A Bulgarian-speaking seller linked to a demo shop."""
+    user = telegram.user(1001, first_name="Мария", language_code="bg")
+    await link_demo_seller(user)
+    return user
+
+
+@pytest.fixture
+async def english_seller(telegram: TelegramStub, bot: RunningBot) -> StubUser:
+    user = telegram.user(1002, first_name="Mary", language_code="en")
+    await link_demo_seller(user)
+    return user
