@@ -1,0 +1,59 @@
+"""Small steps the end-to-end tests share: a paid demo order, the expected words, tracking numbers."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.i18n import translator
+from storage.models import Order
+from tests.e2e.conftest import RunningBot
+from tests.support.telegram_stub import BotMessage, StubUser
+
+#: a valid tracking number for each carrier the sandbox's delivery options use
+TRACKING = {
+    "econt": "1051602258993",
+    "speedy": "61234567890",
+    "bgpost": "RB123456785BG",
+    "dhl": "3318810025",
+    "ups": "1Z5R89390357567127",
+    "fedex": "986578788855",
+}
+
+
+def words(locale: str) -> dict[str, str]:
+    _ = translator(locale)
+    return {
+        "skip": _("Skip"),
+        "confirm": _("Change Order Status"),
+        "details": _("Details"),
+        "refund": _("Money returned"),
+        "exchange": _("Item exchanged"),
+        "cancel": _("Cancel"),
+    }
+
+
+async def paid_demo_order(bot: RunningBot, user: StubUser) -> tuple[Order, BotMessage]:
+    """/demo, then the sale notification that arrives for it."""
+    await user.send("/demo")
+    sale = await user.wait_for(lambda m: "PROCESSING" in m.button_texts, timeout=10)
+    async with bot.rt.db.snapshot() as session:
+        order = await session.scalar(
+            select(Order)
+            .where(Order.seller_id == f"demo-{user.user_id}")
+            .order_by(Order.created_at.desc(), Order.number.desc())
+        )
+    assert order is not None
+    assert order.number in (sale.text or "")
+    return order, sale
+
+
+async def confirm_and_sync(user: StubUser, locale: str) -> BotMessage:
+    """Press "Change Order Status" and wait for the marketplace's ✅."""
+    prompt = await user.wait_for(lambda m: words(locale)["confirm"] in m.button_texts)
+    await user.press(prompt, words(locale)["confirm"])
+    return await user.wait_for(lambda m: (m.text or "").startswith("✅"), timeout=10)
+
+
+async def marketplace_status(bot: RunningBot, order_id: str) -> str:
+    assert bot.rt.sandbox is not None
+    return str((await bot.rt.sandbox.order(order_id)).status)
