@@ -1,4 +1,4 @@
-"""Small steps the end-to-end tests share: a paid demo order, the expected words, tracking numbers."""
+"""Steps the end-to-end tests share: a paid demo order, expected words, tracking numbers."""
 
 from __future__ import annotations
 

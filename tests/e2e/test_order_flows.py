@@ -164,7 +164,7 @@ async def test_a_flow_survives_a_restart_in_the_middle(bot: RunningBot, seller: 
 async def test_the_flows_speak_english_to_an_english_seller(
     bot: RunningBot, english_seller: StubUser
 ) -> None:
-    order, sale = await paid_demo_order(bot, english_seller)
+    _order, sale = await paid_demo_order(bot, english_seller)
     assert "New sale" in (sale.text or "")
     await english_seller.press(sale, "PROCESSING")
     ask = await english_seller.wait_for(lambda m: "Skip" in m.button_texts)
