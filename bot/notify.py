@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup
 
@@ -16,7 +17,7 @@ from bot.i18n import pick_locale
 from bot.telegram_outbox import enqueue
 from handlers.views import Reader
 from storage import repositories
-from storage.models import Seller, TelegramAccount
+from storage.models import Seller, TelegramAccount, TelegramOutbox
 
 Render = Callable[[Reader], tuple[str, InlineKeyboardMarkup | None]]
 
@@ -66,15 +67,29 @@ async def notify_seller(
 ) -> int:
     """Queue one message per linked account; returns how many were queued."""
     seller = await repositories.seller(session, seller_id)
+    accounts = await repositories.seller_accounts(session, seller_id)
+    keys = {account.chat_id: f"{dedupe}:{account.chat_id}" for account in accounts}
+    # The same notification twice (a replayed or re-sent event) is queued once.
+    done = set(
+        (
+            await session.scalars(
+                select(TelegramOutbox.dedupe_key).where(
+                    TelegramOutbox.dedupe_key.in_(keys.values())
+                )
+            )
+        ).all()
+    )
     count = 0
-    for account in await repositories.seller_accounts(session, seller_id):
+    for account in accounts:
+        if keys[account.chat_id] in done:
+            continue
         text, markup = render(reader_for(account, seller, defaults))
         enqueue(
             session,
             account.chat_id,
             "sendMessage",
             message_params(account.chat_id, text, markup),
-            dedupe_key=f"{dedupe}:{account.chat_id}",
+            dedupe_key=keys[account.chat_id],
         )
         count += 1
     return count
