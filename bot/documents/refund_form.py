@@ -1,0 +1,306 @@
+"""The refund (withdrawal) form that goes into every parcel, as a printable A4 PDF.
+
+Modelled on the EU model withdrawal form (Directive 2011/83/EU, Annex I(B)), followed by a short
+box on how to return goods through the marketplace. The seller manual fixes the form's language
+as English, so its text does not go through gettext. Product titles may be Cyrillic, hence the
+embedded DejaVu Sans shipped in ``fonts/``.
+
+    pdf_bytes = render_refund_form(RefundFormData(order_number="CH-1042", ...))
+
+The buyer appears only under the marketplace's alias: the seller never learns a real name or
+address, so the consumer fills those in by hand.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import unicodedata
+from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+from fpdf import FPDF, FontFace
+from fpdf.enums import (
+    Align,
+    MethodReturnValue,
+    TableCellFillMode,
+    TableHeadingsDisplay,
+    XPos,
+    YPos,
+)
+from fpdf.fonts import TTFFont
+
+__all__ = ["RefundFormData", "RefundFormItem", "render_refund_form"]
+
+# The legal periods for sending goods back and for the refund (Art. 13 and 14 of the Directive);
+# only the withdrawal window itself may be made longer by the seller.
+LEGAL_DAYS = 14
+
+_FAMILY = "DejaVu"
+_FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+_MARGIN = 18.0  # mm; printers need at least 15
+_FOOTER_ROOM = 8.0
+_BODY_PT = 10.0
+_SMALL_PT = 8.5
+_LINE = 5.0  # mm per body line
+_BOX_PT = 9.0
+_BOX_LINE = 4.4
+_BOX_PADDING = 4.0
+_TABLE_WIDTHS = (98.0, 38.0, 14.0, 24.0)  # item, SKU, qty, returned: the 174 mm between margins
+_TICK_BOX = "\u2610"  # ☐
+_BLANK = "_" * 22
+
+
+@dataclass(frozen=True, slots=True)
+class RefundFormItem:
+    """One line of the order, as the buyer will tick it when returning it."""
+
+    title: str
+    quantity: int
+    sku: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.quantity < 1:
+            raise ValueError(f"quantity must be at least 1, not {self.quantity}")
+
+
+@dataclass(frozen=True, slots=True)
+class RefundFormData:
+    """Everything printed on the form; ``buyer_alias`` is the marketplace's pseudonym only."""
+
+    order_number: str
+    order_date: date
+    items: Sequence[RefundFormItem]
+    seller_name: str
+    buyer_alias: str
+    marketplace: str = "Chopni"
+    delivered_on: date | None = None
+    return_window_days: int = LEGAL_DAYS
+
+    def __post_init__(self) -> None:
+        if not self.items:
+            raise ValueError("a refund form needs at least one item")
+        if self.return_window_days < LEGAL_DAYS:
+            raise ValueError(
+                f"the withdrawal window cannot be shorter than the legal {LEGAL_DAYS} days"
+            )
+
+
+def render_refund_form(data: RefundFormData) -> bytes:
+    """Lay out the form for ``data`` and return the PDF file's bytes."""
+    with _font_paths() as fonts:
+        pdf = _FormPDF(running_head=f"{data.marketplace} order {data.order_number}: refund form")
+        for style, path in fonts.items():
+            pdf.add_font(_FAMILY, style=style, fname=path)
+        regular = pdf.fonts[_FAMILY.lower()]
+        assert isinstance(regular, TTFFont)
+        data = _printable(data, covered=regular.cmap.keys())
+        pdf.set_title(f"Refund form for order {data.order_number}")
+        pdf.set_creator(f"{data.marketplace} seller assistant")
+        pdf.set_lang("en")
+        pdf.add_page()
+        _withdrawal_form(pdf, data)
+        _right_of_return(pdf, data)
+        # fpdf2 subsets each font into this document and closes it, so nothing can be kept.
+        return bytes(pdf.output())
+
+
+class _FormPDF(FPDF):
+    """A4 portrait with the order on top of every page and the page count at the bottom."""
+
+    def __init__(self, running_head: str) -> None:
+        super().__init__(orientation="portrait", unit="mm", format="A4")
+        self.running_head = running_head
+        self.set_margins(_MARGIN, _MARGIN, _MARGIN)
+        self.set_auto_page_break(auto=True, margin=_MARGIN + _FOOTER_ROOM)
+        self.set_text_color(0)
+        self.set_draw_color(0)
+
+    def header(self) -> None:
+        self.set_font(_FAMILY, size=_SMALL_PT)
+        self.cell(text=self.running_head, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.ln(3)
+
+    def footer(self) -> None:
+        self.set_y(-(_MARGIN + _FOOTER_ROOM / 2))
+        self.set_font(_FAMILY, size=_SMALL_PT)
+        self.cell(w=0, text=f"Page {self.page_no()} of {{nb}}", align=Align.R)
+
+
+@contextlib.contextmanager
+def _font_paths() -> Iterator[dict[str, Path]]:
+    """The shipped font files as paths, extracted first if the package is zipped."""
+    folder = resources.files(__package__).joinpath("fonts")
+    with contextlib.ExitStack() as stack:
+        yield {
+            style: stack.enter_context(resources.as_file(folder.joinpath(name)))
+            for style, name in _FONT_FILES.items()
+        }
+
+
+def _printable(data: RefundFormData, covered: Collection[int]) -> RefundFormData:
+    """``data`` with the characters the font cannot draw left out (symbols) or shown as ``?``.
+
+    Marketplace titles carry emoji now and then; fpdf2 would drop them anyway, but with a
+    warning in the log for every form.
+    """
+
+    def clean(text: str) -> str:
+        return "".join(
+            char
+            if ord(char) in covered
+            else ("" if unicodedata.category(char) in {"So", "Mn", "Cf"} else "?")
+            for char in text
+        ).strip()
+
+    return replace(
+        data,
+        order_number=clean(data.order_number),
+        seller_name=clean(data.seller_name),
+        buyer_alias=clean(data.buyer_alias),
+        marketplace=clean(data.marketplace),
+        items=[
+            replace(item, title=clean(item.title), sku=clean(item.sku) if item.sku else None)
+            for item in data.items
+        ],
+    )
+
+
+def _withdrawal_form(pdf: FPDF, data: RefundFormData) -> None:
+    """Annex I(B) of the Directive, filled in with what the seller knows."""
+    pdf.set_font(_FAMILY, "B", 16)
+    _paragraph(pdf, "Refund form / Model withdrawal form", line=8)
+    pdf.set_font(_FAMILY, size=_SMALL_PT)
+    _paragraph(
+        pdf, "(complete and return this form only if you wish to withdraw from the contract)"
+    )
+    pdf.ln(3)
+    pdf.set_font(_FAMILY, size=_BODY_PT)
+    _paragraph(
+        pdf,
+        f"To: {data.seller_name} via the {data.marketplace} marketplace conversation "
+        f"for order {data.order_number}",
+    )
+    pdf.ln(2)
+    _paragraph(
+        pdf,
+        "I/We hereby give notice that I/We withdraw from my/our contract of sale "
+        "of the following goods:",
+    )
+    pdf.ln(2)
+    _items_table(pdf, data.items)
+    pdf.ln(4)
+    # The consumer's part stays on one page: it is signed as a whole.
+    _keep_together(pdf, 10 * _LINE)
+    _paragraph(pdf, f"Ordered on {_long_date(data.order_date)} / received on {_BLANK}")
+    pdf.ln(2)
+    _paragraph(pdf, f"Name of consumer(s): {data.buyer_alias}")
+    pdf.ln(2)
+    _paragraph(pdf, f"Address of consumer(s): {_BLANK * 2} (fill in by hand)")
+    pdf.ln(2)
+    _paragraph(pdf, "_" * 60)
+    pdf.ln(4)
+    _paragraph(pdf, f"Signature of consumer(s): {_BLANK * 2}")
+    pdf.set_font(_FAMILY, size=_SMALL_PT)
+    _paragraph(pdf, "(only if this form is notified on paper)")
+    pdf.ln(2)
+    pdf.set_font(_FAMILY, size=_BODY_PT)
+    _paragraph(pdf, f"Date: {_BLANK}")
+
+
+def _items_table(pdf: FPDF, items: Sequence[RefundFormItem]) -> None:
+    """One row per order line; long titles wrap and the headings repeat on every page."""
+    pdf.set_font(_FAMILY, size=9)
+    with pdf.table(
+        col_widths=_TABLE_WIDTHS,
+        width=sum(_TABLE_WIDTHS),
+        align=Align.L,
+        text_align=(Align.L, Align.L, Align.R, Align.C),
+        line_height=4.2,
+        padding=(1.0, 1.5),
+        headings_style=FontFace(emphasis="BOLD", fill_color=None),
+        cell_fill_mode=TableCellFillMode.NONE,
+        repeat_headings=TableHeadingsDisplay.ON_TOP_OF_EVERY_PAGE,
+    ) as table:
+        table.row(("Item", "SKU", "Qty", "Returned"))
+        for item in items:
+            table.row((item.title, item.sku or "-", str(item.quantity), _TICK_BOX))
+
+
+def _right_of_return(pdf: FPDF, data: RefundFormData) -> None:
+    """The boxed summary of the buyer's right and the steps to return goods."""
+    days = data.return_window_days
+    if data.delivered_on is None:
+        delivered = "the delivery date is shown in your order on the marketplace"
+    else:
+        delivered = f"delivered on {_long_date(data.delivered_on)}"
+    right = (
+        f"You may withdraw within {days} days counted from the day the {data.marketplace} "
+        f"marketplace verified delivery of your order ({delivered}). "
+        "You do not have to give a reason."
+    )
+    steps = (
+        f"1. Tell the seller through the conversation of order {data.order_number} "
+        f"on {data.marketplace} (this form, or a clear statement of your own, will do).",
+        "2. Pack the item with its warranty card and the invoice or receipt.",
+        f"3. State the order number {data.order_number} on the parcel.",
+        f"4. Send it back within {LEGAL_DAYS} days of notifying the seller "
+        "and keep the tracking number.",
+        f"5. The seller refunds you within {LEGAL_DAYS} days of receiving the return.",
+    )
+    body = [(f"Your {days}-day right of return", "B"), (right, ""), ("How to return", "B")]
+    body += [(step, "") for step in steps]
+    inner = pdf.epw - 2 * _BOX_PADDING
+    gap = 1.0
+    box_height = sum(_measure(pdf, text, style, inner) + gap for text, style in body)
+    box_height += 2 * _BOX_PADDING - gap
+    pdf.ln(5)
+    _keep_together(pdf, box_height)
+    top = pdf.get_y()
+    pdf.rect(pdf.l_margin, top, pdf.epw, box_height)
+    pdf.set_y(top + _BOX_PADDING)
+    for text, style in body:
+        pdf.set_font(_FAMILY, style, _BOX_PT)
+        pdf.set_x(pdf.l_margin + _BOX_PADDING)
+        pdf.multi_cell(inner, _BOX_LINE, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.ln(gap)
+
+
+def _paragraph(pdf: FPDF, text: str, line: float = _LINE) -> None:
+    pdf.multi_cell(0, line, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def _measure(pdf: FPDF, text: str, style: str, width: float) -> float:
+    """Height of ``text`` wrapped to ``width`` in the box's type, without drawing it."""
+    pdf.set_font(_FAMILY, style, _BOX_PT)
+    lines = pdf.multi_cell(width, _BOX_LINE, text, dry_run=True, output=MethodReturnValue.LINES)
+    assert isinstance(lines, list)
+    return len(lines) * _BOX_LINE
+
+
+def _keep_together(pdf: FPDF, height: float) -> None:
+    """Start a new page unless ``height`` mm still fit on this one."""
+    if pdf.get_y() + height > pdf.page_break_trigger:
+        pdf.add_page()
+
+
+def _long_date(day: date) -> str:
+    """``3 March 2025``: unambiguous wherever the parcel goes, and independent of the locale."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
