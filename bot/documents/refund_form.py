@@ -106,12 +106,13 @@ class RefundFormData:
 def render_refund_form(data: RefundFormData) -> bytes:
     """Lay out the form for ``data`` and return the PDF file's bytes."""
     with _font_paths() as fonts:
-        pdf = _FormPDF(running_head=f"{data.marketplace} order {data.order_number}: refund form")
+        pdf = _FormPDF()
         for style, path in fonts.items():
             pdf.add_font(_FAMILY, style=style, fname=path)
         regular = pdf.fonts[_FAMILY.lower()]
         assert isinstance(regular, TTFFont)
         data = _printable(data, covered=regular.cmap.keys())
+        pdf.running_head = f"{data.marketplace} order {data.order_number}: refund form"
         pdf.set_title(f"Refund form for order {data.order_number}")
         pdf.set_creator(f"{data.marketplace} seller assistant")
         pdf.set_lang("en")
@@ -125,9 +126,9 @@ def render_refund_form(data: RefundFormData) -> bytes:
 class _FormPDF(FPDF):
     """A4 portrait with the order on top of every page and the page count at the bottom."""
 
-    def __init__(self, running_head: str) -> None:
+    def __init__(self) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
-        self.running_head = running_head
+        self.running_head = ""
         self.set_margins(_MARGIN, _MARGIN, _MARGIN)
         self.set_auto_page_break(auto=True, margin=_MARGIN + _FOOTER_ROOM)
         self.set_text_color(0)
