@@ -45,6 +45,7 @@ from bot.settings import Settings
 from bot.telegram_outbox import TelegramSender
 from bot.update_processor import PerChatUpdateProcessor
 from conversations import relay as relay_flow
+from handlers import documents
 from handlers.callback_data import Action
 from handlers.context import BotData, Context
 from handlers.registry import register
@@ -151,6 +152,7 @@ class Runtime:
         )
         self.dispatcher.kinds["message"] = self.replies.deliver
         self.order_actions[Action.REPLY] = relay_flow.open_compose
+        self.order_actions[Action.FORM] = documents.send_form
         self.linker = Linker(self.db)
         self.poller_lease = Lease(self.db, "telegram-poller", _holder_name())
         register(self.application)

@@ -12,7 +12,7 @@ from telegram.ext import (
 )
 
 from conversations import relay, status_change
-from handlers import callbacks, commands
+from handlers import callbacks, commands, documents
 from handlers.context import Context
 from handlers.errors import on_error
 
@@ -37,6 +37,7 @@ def register(
         CommandHandler("orders", commands.orders),
         CommandHandler("order", commands.order),
         CommandHandler("demo", commands.demo),
+        CommandHandler("form", documents.form_command),
         CommandHandler("cancel", commands.cancel_outside),
         *(extra_handlers or []),
         # Buttons outside a flow.
