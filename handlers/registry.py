@@ -1,4 +1,4 @@
-"""Every handler, registered in one ordered place. Order matters: the first match in a group wins."""
+"""Every handler, registered in one ordered place: the first match in a group wins."""
 
 from __future__ import annotations
 
