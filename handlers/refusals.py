@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from bot.domain.tracking import TrackingRefused
-
 from bot.domain.lifecycle import TransitionRefused
+from bot.domain.tracking import TrackingRefused
 from bot.i18n import Gettext
 
 
