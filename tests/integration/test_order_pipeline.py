@@ -1,0 +1,223 @@
+"""From a marketplace event to the seller's outbox, and from the seller's change to the
+marketplace: the inbox, the event processor, the order service and the dispatcher together,
+on a real database with the sandbox marketplace in-process."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from bot.dispatcher import MarketplaceDispatcher
+from bot.domain.lifecycle import Status, StatusChange
+from bot.events import EventProcessor
+from bot.inbox import Outcome, WebhookReceiver
+from bot.marketplace import MarketplaceUnavailable
+from bot.marketplace.client import HttpMarketplace
+from bot.marketplace.sandbox import SandboxMarketplace
+from bot.marketplace.schemas import Order as RemoteOrder
+from bot.marketplace.schemas import StatusChangeRequest
+from bot.notify import Defaults
+from bot.orders import Notice, OrderService
+from storage.database import Database
+from storage.models import HistoryEntry, Order, TelegramAccount, TelegramOutbox
+from tests.support.in_process_marketplace import SECRET, in_process
+
+SELLER = "shop-1"
+
+
+class LosesFirstAnswer:
+    """The marketplace applies the first status change, but its answer never arrives."""
+
+    def __init__(self, inner: HttpMarketplace) -> None:
+        self.inner = inner
+        self.lost = False
+        self.keys: list[str] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    async def change_status(
+        self, order_id: str, change: StatusChangeRequest, *, idempotency_key: str
+    ) -> RemoteOrder:
+        self.keys.append(idempotency_key)
+        answer = await self.inner.change_status(order_id, change, idempotency_key=idempotency_key)
+        if not self.lost:
+            self.lost = True
+            raise MarketplaceUnavailable("connection reset after the request was sent")
+        return answer
+
+
+@dataclass
+class Pipeline:
+    db: Database
+    sandbox: SandboxMarketplace
+    marketplace: HttpMarketplace
+    receiver: WebhookReceiver
+    events: EventProcessor
+    dispatcher: MarketplaceDispatcher
+    orders: OrderService
+    deliveries: list[bytes]
+    muted: bool = False
+
+    async def settle(self) -> None:
+        await self.sandbox.wait_idle()
+        while await self.events.process_pending() or await self.dispatcher.deliver_due():
+            await self.sandbox.wait_idle()
+
+
+@pytest.fixture
+async def pipeline(db: Database) -> AsyncIterator[Pipeline]:
+    receiver = WebhookReceiver(db, SECRET)
+    holder: dict[str, Pipeline] = {}
+
+    async def deliver(body: bytes, headers: dict[str, str]) -> int:
+        if holder["p"].muted:
+            return 204  # the marketplace thinks it delivered; the bot never sees the event
+        holder["p"].deliveries.append(body)
+        outcome = await receiver.receive(body, headers)
+        return 401 if outcome is Outcome.BAD_SIGNATURE else 204
+
+    sandbox = SandboxMarketplace(db, webhook_secret=SECRET, deliver=deliver, verify_delay=3600)
+    marketplace = HttpMarketplace("http://sandbox", None, transport=in_process(sandbox))
+    events = EventProcessor(db, marketplace, Defaults())
+    dispatcher = MarketplaceDispatcher(db, marketplace)
+    p = Pipeline(
+        db, sandbox, marketplace, receiver, events, dispatcher, OrderService(db), deliveries=[]
+    )
+    holder["p"] = p
+    async with db.transaction() as session:
+        for user_id, locale in ((11, "bg"), (12, "en")):
+            session.add(
+                TelegramAccount(
+                    user_id=user_id, chat_id=user_id, seller_id=None, locale=locale, active=True
+                )
+            )
+        await session.commit()
+    await _link_accounts(db)
+    yield p
+    await sandbox.aclose()
+    await marketplace.aclose()
+
+
+async def _link_accounts(db: Database) -> None:
+    from bot.linking import Linker
+
+    linker = Linker(db)
+    for user_id in (11, 12):
+        await linker.link_directly(SELLER, user_id=user_id, chat_id=user_id, telegram_locale=None)
+
+
+async def outbox(db: Database) -> list[TelegramOutbox]:
+    async with db.snapshot() as session:
+        return list(
+            (await session.scalars(select(TelegramOutbox).order_by(TelegramOutbox.id))).all()
+        )
+
+
+async def history(db: Database, order_id: str) -> list[HistoryEntry]:
+    async with db.snapshot() as session:
+        rows = await session.scalars(
+            select(HistoryEntry).where(HistoryEntry.order_id == order_id).order_by(HistoryEntry.id)
+        )
+        return list(rows.all())
+
+
+async def test_a_sale_is_queued_for_every_linked_account_in_its_language(
+    pipeline: Pipeline,
+) -> None:
+    order = await pipeline.sandbox.create_demo_order(SELLER)
+    await pipeline.settle()
+    rows = await outbox(pipeline.db)
+    assert sorted(row.chat_id for row in rows) == [11, 12]
+    texts = {row.chat_id: row.payload["params"]["text"] for row in rows}
+    assert order.number in texts[11]
+    assert "New sale" in texts[12]
+    buttons = rows[0].payload["params"]["reply_markup"]["inline_keyboard"]
+    assert buttons[0][0]["text"] == "PROCESSING"
+    assert buttons[0][0]["callback_data"] == f"o:processing:{order.number}"
+
+
+async def test_a_redelivered_event_is_processed_once(pipeline: Pipeline) -> None:
+    await pipeline.sandbox.create_demo_order(SELLER)
+    await pipeline.settle()
+    body = pipeline.deliveries[0]
+    # The same delivery again, with fresh signature headers, is already done.
+    from bot.marketplace.sandbox import sign_webhook
+    from bot.marketplace.schemas import Envelope
+
+    envelope = Envelope.model_validate_json(body)
+    headers = sign_webhook(SECRET, envelope.id, body, datetime.now(UTC))
+    assert await pipeline.receiver.receive(body, headers) is Outcome.DUPLICATE
+    await pipeline.settle()
+    assert len(await outbox(pipeline.db)) == 2
+
+
+async def test_a_seller_change_reaches_the_marketplace_once_even_when_its_answer_is_lost(
+    pipeline: Pipeline,
+) -> None:
+    order = await pipeline.sandbox.create_demo_order(SELLER)
+    await pipeline.settle()
+    flaky = LosesFirstAnswer(pipeline.marketplace)
+    dispatcher = MarketplaceDispatcher(pipeline.db, flaky)  # type: ignore[arg-type]
+    await pipeline.orders.change_status(
+        SELLER,
+        order.number,
+        StatusChange(Status.PROCESSING, comment="Започнах"),
+        actor_telegram_id=11,
+        notice=Notice(chat_id=11, message_id=5, locale="bg"),
+    )
+    assert [e.sync_state for e in await history(pipeline.db, order.id)] == ["pending"]
+    assert await dispatcher.deliver_due() == 0  # the answer was lost: tried again later
+    async with pipeline.db.transaction() as session:
+        from storage.models import MarketplaceOutbox
+
+        for row in (await session.scalars(select(MarketplaceOutbox))).all():
+            row.next_attempt_at = datetime.now(UTC)
+        await session.commit()
+    assert await dispatcher.deliver_due() == 1
+    assert len(set(flaky.keys)) == 1
+    assert len(flaky.keys) == 2
+    remote = await pipeline.sandbox.status_history(order.id)
+    assert [entry["status"] for entry in remote].count("PROCESSING") == 1
+    assert [e.sync_state for e in await history(pipeline.db, order.id)] == ["synced"]
+    edits = [r for r in await outbox(pipeline.db) if r.payload["method"] == "editMessageText"]
+    assert edits[0].payload["params"]["text"].startswith("✅")
+
+
+async def test_a_conflict_corrects_the_replica_and_tells_the_seller(pipeline: Pipeline) -> None:
+    order = await pipeline.sandbox.create_demo_order(SELLER)
+    await pipeline.settle()
+    pipeline.muted = True
+    await pipeline.sandbox.cancel(order.id)
+    await pipeline.sandbox.wait_idle()
+    await pipeline.orders.change_status(
+        SELLER,
+        order.number,
+        StatusChange(Status.PROCESSING),
+        actor_telegram_id=12,
+        notice=Notice(chat_id=12, message_id=7, locale="en"),
+    )
+    await pipeline.dispatcher.deliver_due()
+    async with pipeline.db.snapshot() as session:
+        replica = await session.get(Order, order.id)
+    assert replica is not None
+    assert replica.status == "CANCELLED"
+    assert [e.sync_state for e in await history(pipeline.db, order.id)] == ["refused"]
+    edits = [r for r in await outbox(pipeline.db) if r.payload["method"] == "editMessageText"]
+    assert "CANCELLED" in edits[0].payload["params"]["text"]
+
+
+async def test_a_cancellation_from_the_marketplace_is_told_to_the_seller(
+    pipeline: Pipeline,
+) -> None:
+    order = await pipeline.sandbox.create_demo_order(SELLER)
+    await pipeline.settle()
+    await pipeline.sandbox.cancel(order.id)
+    await pipeline.settle()
+    texts = [r.payload["params"]["text"] for r in await outbox(pipeline.db) if r.chat_id == 12]
+    assert any("cancelled" in text and order.number in text for text in texts)
