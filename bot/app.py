@@ -128,7 +128,6 @@ class Runtime:
             .context_types(ContextTypes(context=Context, bot_data=BotData))
             .concurrent_updates(PerChatUpdateProcessor(256))
             .persistence(DatabasePersistence(self.db))
-            .post_init(self._post_init)
         )
         if settings.telegram_webhook_url:
             builder = builder.updater(None)
@@ -161,9 +160,11 @@ class Runtime:
         response = await self._to_self.post("/webhooks/chopni", content=body, headers=headers)
         return response.status_code
 
-    async def _post_init(self, application: Application) -> None:  # type: ignore[type-arg]
-        application.bot_data.runtime = self
-        self.bot_username = application.bot.username
+    async def initialize(self) -> None:
+        """Connect to Telegram (getMe), attach the runtime to the handlers, set the menus."""
+        await self.application.initialize()
+        self.application.bot_data.runtime = self
+        self.bot_username = self.application.bot.username
         await self.set_command_menus()
 
     async def set_command_menus(self) -> None:
@@ -228,7 +229,7 @@ async def serve(
         )
     )
     tasks: list[asyncio.Task[Any]] = []
-    await application.initialize()
+    await runtime.initialize()
     try:
         await application.start()
         tasks.append(asyncio.create_task(server.serve(), name="http"))

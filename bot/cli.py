@@ -113,8 +113,7 @@ async def _remind(settings: Settings) -> int:
 
     runtime = Runtime(settings, token=settings.require_bot_token())
     try:
-        await runtime.application.initialize()
-        runtime.application.bot_data.runtime = runtime
+        await runtime.initialize()
         sent = await runtime.reminders.sweep()
         await runtime.sender.drain()
     finally:
