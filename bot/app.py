@@ -131,7 +131,7 @@ class Runtime:
         )
         if settings.telegram_webhook_url:
             builder = builder.updater(None)
-        self.application: Application = builder.build()  # type: ignore[type-arg]
+        self.application: Application = builder.build()
         self.relay = BuyerRelay(self.marketplace, self.defaults)
         self.sender = TelegramSender(self.db, self.application.bot, limiter=ChatRateLimiter())
         self.events = EventProcessor(

@@ -19,6 +19,18 @@ class BotData:
 
 class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
     @property
+    def user_data(self) -> dict[Any, Any]:
+        """This user's data; every update this bot handles comes from a user."""
+        data = super().user_data
+        if data is None:
+            raise RuntimeError("an update without a user has no user_data")
+        return data
+
+    @user_data.setter
+    def user_data(self, value: object) -> None:
+        raise AttributeError("user_data cannot be replaced")
+
+    @property
     def runtime(self) -> Runtime:
         runtime = self.bot_data.runtime
         if runtime is None:

@@ -20,11 +20,11 @@ PRIVATE = filters.ChatType.PRIVATE
 
 
 def register(
-    application: Application,  # type: ignore[type-arg]
-    extra_conversations: list[BaseHandler] | None = None,  # type: ignore[type-arg]
-    extra_handlers: list[BaseHandler] | None = None,  # type: ignore[type-arg]
+    application: Application,
+    extra_conversations: list[BaseHandler] | None = None,
+    extra_handlers: list[BaseHandler] | None = None,
 ) -> None:
-    handlers: list[BaseHandler] = [  # type: ignore[type-arg]
+    handlers: list[BaseHandler] = [
         # Open to everyone, linked or not.
         CommandHandler("start", commands.start, filters=PRIVATE),
         CommandHandler("help", commands.help_command),
@@ -54,7 +54,7 @@ def register(
     # stops there; anything else passes on to the handlers above.
     application.add_handlers(relay.intercepts(), group=-1)
     application.add_handlers(handlers)
-    application.add_error_handler(on_error)  # type: ignore[arg-type]
+    application.add_error_handler(on_error)
 
 
 __all__ = ["Context", "register"]
