@@ -17,7 +17,6 @@ from datetime import UTC, datetime, timedelta
 from html import escape
 from typing import Any
 
-from bot.domain.tracking import TrackingRefused, parse_tracking_number
 from telegram import Update
 from telegram.ext import (
     CallbackQueryHandler,
@@ -35,6 +34,7 @@ from bot.domain.lifecycle import (
     StatusChange,
     TransitionRefused,
 )
+from bot.domain.tracking import TrackingRefused, parse_tracking_number
 from bot.orders import Notice, OrderNotFound
 from handlers import keyboards, refusals
 from handlers.callback_data import Action, ForgedCallback, OrderCallback, Step, decode_step
