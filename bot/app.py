@@ -39,6 +39,7 @@ from bot.notify import Defaults
 from bot.orders import OrderService
 from bot.persistence import DatabasePersistence
 from bot.rate_limit import ChatRateLimiter
+from bot.reconcile import Reconciler
 from bot.relay import BuyerRelay
 from bot.replies import Replies, telegram_download
 from bot.settings import Settings
@@ -153,6 +154,9 @@ class Runtime:
         self.order_actions[Action.REPLY] = relay_flow.open_compose
         self.order_actions[Action.FORM] = documents.send_form
         self.linker = Linker(self.db)
+        self.reconciler = Reconciler(
+            self.db, self.marketplace, self.defaults, on_notified=self.sender.wake
+        )
         self.poller_lease = Lease(self.db, "telegram-poller", _holder_name())
         register(self.application)
 
@@ -237,6 +241,7 @@ async def serve(
             ("events", runtime.events.run),
             ("marketplace-outbox", runtime.dispatcher.run),
             ("telegram-outbox", runtime.sender.run),
+            ("reconcile", runtime.reconciler.run),
         ):
             tasks.append(asyncio.create_task(loop_fn(stop), name=name))
         tasks.append(asyncio.create_task(_receive_updates(runtime, stop), name="telegram-updates"))

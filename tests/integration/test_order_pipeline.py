@@ -221,3 +221,20 @@ async def test_a_cancellation_from_the_marketplace_is_told_to_the_seller(
     await pipeline.settle()
     texts = [r.payload["params"]["text"] for r in await outbox(pipeline.db) if r.chat_id == 12]
     assert any("cancelled" in text and order.number in text for text in texts)
+
+
+async def test_a_sale_whose_webhook_never_arrived_is_caught_up(pipeline: Pipeline) -> None:
+    from bot.reconcile import Reconciler
+
+    pipeline.muted = True
+    order = await pipeline.sandbox.create_demo_order(SELLER)
+    await pipeline.sandbox.wait_idle()
+    reconciler = Reconciler(pipeline.db, pipeline.marketplace, Defaults())
+    assert await reconciler.catch_up() >= 1
+    async with pipeline.db.snapshot() as session:
+        assert await session.get(Order, order.id) is not None
+    sales = [r for r in await outbox(pipeline.db) if order.number in r.payload["params"]["text"]]
+    assert sorted(r.chat_id for r in sales) == [11, 12]
+    await reconciler.catch_up()
+    again = [r for r in await outbox(pipeline.db) if order.number in r.payload["params"]["text"]]
+    assert len(again) == 2
