@@ -18,12 +18,14 @@ import signal
 import socket
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import uvicorn
 from telegram import BotCommand, BotCommandScopeChat
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
+from telegram.ext import Defaults as TelegramDefaults
 
 from bot.dispatcher import MarketplaceDispatcher
 from bot.events import EventProcessor
@@ -41,12 +43,14 @@ from bot.persistence import DatabasePersistence
 from bot.rate_limit import ChatRateLimiter
 from bot.reconcile import Reconciler
 from bot.relay import BuyerRelay
+from bot.reminders import Reminders
 from bot.replies import Replies, telegram_download
 from bot.settings import Settings
 from bot.telegram_outbox import TelegramSender
 from bot.update_processor import PerChatUpdateProcessor
 from conversations import relay as relay_flow
 from handlers import documents
+from handlers import settings as settings_handlers
 from handlers.callback_data import Action
 from handlers.context import BotData, Context
 from handlers.registry import register
@@ -129,6 +133,7 @@ class Runtime:
             .context_types(ContextTypes(context=Context, bot_data=BotData))
             .concurrent_updates(PerChatUpdateProcessor(256))
             .persistence(DatabasePersistence(self.db))
+            .defaults(TelegramDefaults(tzinfo=ZoneInfo(settings.default_timezone)))
         )
         if settings.telegram_webhook_url:
             builder = builder.updater(None)
@@ -153,7 +158,9 @@ class Runtime:
         self.dispatcher.kinds["message"] = self.replies.deliver
         self.order_actions[Action.REPLY] = relay_flow.open_compose
         self.order_actions[Action.FORM] = documents.send_form
+        self.order_actions[Action.SNOOZE] = settings_handlers.snooze
         self.linker = Linker(self.db)
+        self.reminders = Reminders(self.db, self.defaults, on_queued=self.sender.wake)
         self.reconciler = Reconciler(
             self.db, self.marketplace, self.defaults, on_notified=self.sender.wake
         )
@@ -199,6 +206,14 @@ class Runtime:
 
 def _holder_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
+
+
+REMINDER_SWEEP_INTERVAL = 300
+
+
+async def _sweep_job(context: Context) -> None:
+    """The JobQueue's periodic stalled-orders sweep."""
+    await context.runtime.reminders.sweep()
 
 
 class _Server(uvicorn.Server):
@@ -247,6 +262,11 @@ async def serve(
         tasks.append(asyncio.create_task(_receive_updates(runtime, stop), name="telegram-updates"))
         if runtime.sandbox is not None:
             await runtime.sandbox.resume()
+        if application.job_queue is not None:
+            # Every process sweeps; the stored digest records make each digest go out once.
+            application.job_queue.run_repeating(
+                _sweep_job, interval=REMINDER_SWEEP_INTERVAL, first=5, name="stalled-orders"
+            )
         log.info(
             "bot @%s is running; HTTP on %s:%s", runtime.bot_username, settings.host, settings.port
         )

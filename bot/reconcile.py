@@ -10,19 +10,22 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
+from telegram import InlineKeyboardMarkup
 
 from bot.domain.lifecycle import Status
 from bot.marketplace import Marketplace, MarketplaceError
 from bot.notify import Defaults, notify_seller
 from bot.replica import apply_remote_order
 from handlers import keyboards, views
+from handlers.views import Reader
 from storage.database import Database
-from storage.models import Seller, TelegramAccount
+from storage.models import Order, Seller, TelegramAccount
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +104,7 @@ class Reconciler:
                         await notify_seller(
                             session,
                             order.seller_id,
-                            lambda r, o=order: (views.sale(o, r), keyboards.sale(o.number, r._)),
+                            functools.partial(_sale, order),
                             dedupe=f"sale:{order.id}",
                             defaults=self._defaults,
                         )
@@ -115,3 +118,7 @@ class Reconciler:
                 seller.reconciled_at = started
                 await session.commit()
         return applied
+
+
+def _sale(order: Order, reader: Reader) -> tuple[str, InlineKeyboardMarkup | None]:
+    return views.sale(order, reader), keyboards.sale(order.number, reader._)

@@ -12,7 +12,7 @@ from telegram.ext import (
 )
 
 from conversations import relay, status_change
-from handlers import callbacks, commands, documents
+from handlers import callbacks, commands, documents, settings
 from handlers.context import Context
 from handlers.errors import on_error
 
@@ -38,6 +38,8 @@ def register(
         CommandHandler("order", commands.order),
         CommandHandler("demo", commands.demo),
         CommandHandler("form", documents.form_command),
+        CommandHandler("settings", settings.settings_command),
+        CallbackQueryHandler(settings.settings_button, pattern=r"^set:"),
         CommandHandler("cancel", commands.cancel_outside),
         *(extra_handlers or []),
         # Buttons outside a flow.

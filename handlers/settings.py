@@ -1,0 +1,188 @@
+"""/settings: language, time zone, reminder hour and the daily digest, by buttons.
+
+Also ``/settings timezone <Area/City>`` for a zone that is not among the buttons, and the
+digest's "Snooze" button.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from html import escape
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot.domain.deadlines import snooze_until_tomorrow
+from bot.orders import OrderNotFound
+from handlers import refusals
+from handlers.commands import require_seller
+from handlers.context import Context
+from handlers.who import Who, identify
+from storage import repositories
+
+ZONES = (
+    "Europe/Sofia",
+    "Europe/Athens",
+    "Europe/Bucharest",
+    "Europe/Istanbul",
+    "Europe/Berlin",
+    "Europe/London",
+    "UTC",
+)
+HOURS = tuple(range(6, 23))
+_DATA = re.compile(r"^set:(?P<what>lang|tz|hour|digest):(?P<value>[A-Za-z0-9_/+-]{1,40})$")
+
+
+async def _current(context: Context, who: Who) -> tuple[str, int, bool]:
+    async with context.runtime.db.snapshot() as session:
+        seller = await repositories.seller(session, who.seller_id or "")
+    defaults = context.runtime.defaults
+    zone = (seller.timezone if seller else None) or defaults.timezone
+    hour = (
+        seller.reminder_hour
+        if seller and seller.reminder_hour is not None
+        else defaults.reminder_hour
+    )
+    return zone, hour, bool(seller.digest_enabled) if seller else True
+
+
+async def _screen(context: Context, who: Who) -> tuple[str, InlineKeyboardMarkup]:
+    _ = who._
+    zone, hour, digest = await _current(context, who)
+    text = "\n".join(
+        [
+            "<b>" + escape(_("Settings")) + "</b>",
+            escape(
+                _("Language: {language}").format(
+                    language="Български" if who.locale == "bg" else "English"
+                )
+            ),
+            escape(_("Time zone: {zone}").format(zone=zone)),
+            escape(
+                _("Daily digest: {state} at {hour}:00").format(
+                    state=_("on") if digest else _("off"), hour=hour
+                )
+            ),
+            escape(_("Another zone: /settings timezone America/New_York")),
+        ]
+    )
+    rows = [
+        [
+            InlineKeyboardButton("🇧🇬 Български", callback_data="set:lang:bg"),
+            InlineKeyboardButton("🇬🇧 English", callback_data="set:lang:en"),
+        ],
+        *[
+            [
+                InlineKeyboardButton(("• " if z == zone else "") + z, callback_data=f"set:tz:{z}")
+                for z in ZONES[i : i + 2]
+            ]
+            for i in range(0, len(ZONES), 2)
+        ],
+        *[
+            [
+                InlineKeyboardButton(
+                    ("• " if h == hour else "") + f"{h}:00", callback_data=f"set:hour:{h}"
+                )
+                for h in HOURS[i : i + 6]
+            ]
+            for i in range(0, len(HOURS), 6)
+        ],
+        [
+            InlineKeyboardButton(
+                _("Turn the digest off") if digest else _("Turn the digest on"),
+                callback_data=f"set:digest:{'off' if digest else 'on'}",
+            )
+        ],
+    ]
+    return text, InlineKeyboardMarkup(rows)
+
+
+async def settings_command(update: Update, context: Context) -> None:
+    """Show the settings with buttons to change them."""
+    who = await require_seller(update, context)
+    if who is None:
+        return
+    chat = update.effective_chat
+    assert chat is not None
+    args = context.args or []
+    if len(args) == 2 and args[0].lower() in ("timezone", "tz"):
+        try:
+            ZoneInfo(args[1])
+        except (ZoneInfoNotFoundError, ValueError):
+            await chat.send_message(
+                who._("Unknown time zone {zone}. Use a name like Europe/Sofia.").format(
+                    zone=args[1]
+                )
+            )
+            return
+        await _store(context, who, "tz", args[1])
+    text, markup = await _screen(context, who)
+    await chat.send_message(text, parse_mode="HTML", reply_markup=markup)
+
+
+async def settings_button(update: Update, context: Context) -> None:
+    """Store what the pressed settings button says and redraw the screen."""
+    query = update.callback_query
+    assert query is not None
+    who = await identify(update, context)
+    match = _DATA.match(query.data or "")
+    if match is None or who.seller_id is None or not _valid(match["what"], match["value"]):
+        await query.answer(who._("This button is no longer valid."), show_alert=True)
+        return
+    await _store(context, who, match["what"], match["value"])
+    await query.answer()
+    who = await identify(update, context)
+    if match["what"] == "lang":
+        await context.runtime.set_chat_commands(who.chat_id, who.locale, linked=True)
+    text, markup = await _screen(context, who)
+    await query.edit_message_text(text, parse_mode="HTML", reply_markup=markup)
+
+
+def _valid(what: str, value: str) -> bool:
+    if what == "lang":
+        return value in ("bg", "en")
+    if what == "tz":
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            return False
+        return True
+    if what == "hour":
+        return value.isdigit() and 0 <= int(value) <= 23
+    return value in ("on", "off")
+
+
+async def _store(context: Context, who: Who, what: str, value: str) -> None:
+    async with context.runtime.db.transaction() as session:
+        if what == "lang":
+            account = await repositories.account(session, who.user_id)
+            if account is not None:
+                account.locale = value
+        else:
+            seller = await repositories.ensure_seller(session, who.seller_id or "")
+            if what == "tz":
+                seller.timezone = value
+            elif what == "hour":
+                seller.reminder_hour = int(value)
+            else:
+                seller.digest_enabled = value == "on"
+        await session.commit()
+
+
+async def snooze(update: Update, context: Context, who: Who, number: str) -> None:
+    """Put an order aside until tomorrow's digest."""
+    chat = update.effective_chat
+    assert chat is not None
+    zone, hour, _digest = await _current(context, who)
+    until = snooze_until_tomorrow(datetime.now(UTC), zone, hour)
+    try:
+        await context.runtime.orders.snooze(who.seller_id or "", number, until)
+    except OrderNotFound:
+        await chat.send_message(refusals.unknown_order(number, who._))
+        return
+    await chat.send_message(
+        who._("Order {number} is set aside until {when}.").format(
+            number=number, when=who.reader.when(until)
+        )
+    )
