@@ -1,0 +1,179 @@
+"""The stalled-orders sweep against a real database, with time under control."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from bot.linking import Linker
+from bot.notify import Defaults
+from bot.reminders import Reminders
+from storage.database import Database
+from storage.models import Order, Seller, TelegramOutbox
+
+# 07:30 UTC is 09:30 in Sofia in November (UTC+2): past the default 9:00 reminder hour.
+MORNING = datetime(2026, 11, 23, 7, 30, tzinfo=UTC)
+
+
+async def seller_with_order(
+    db: Database, seller_id: str, *, ship_by: datetime, status: str = "PROCESSING", user_id: int = 1
+) -> None:
+    await Linker(db).link_directly(
+        seller_id, user_id=user_id, chat_id=user_id, telegram_locale="en"
+    )
+    async with db.transaction() as session:
+        session.add(
+            Order(
+                id=f"ord-{seller_id}",
+                number=f"1{user_id:05d}",
+                seller_id=seller_id,
+                status=status,
+                placed_at=ship_by - timedelta(days=3),
+                paid_at=ship_by - timedelta(days=3),
+                currency="EUR",
+                total="10.00",
+                items=[{"title": "Чаша", "quantity": 1, "unit_price": "10.00"}],
+                delivery={
+                    "option": "econt_office",
+                    "carrier": "econt",
+                    "label": "Econt",
+                    "max_days": 3,
+                },
+                ship_by=ship_by,
+                buyer_alias="Buyer 1",
+                created_at=MORNING,
+                updated_at=MORNING,
+            )
+        )
+        await session.commit()
+
+
+async def digests(db: Database) -> list[TelegramOutbox]:
+    async with db.snapshot() as session:
+        rows = await session.scalars(select(TelegramOutbox).order_by(TelegramOutbox.id))
+        return [r for r in rows.all() if (r.dedupe_key or "").startswith("digest:")]
+
+
+async def test_an_order_past_its_ship_by_is_in_the_digest_with_the_shipped_button(
+    db: Database,
+) -> None:
+    await seller_with_order(db, "s1", ship_by=MORNING - timedelta(hours=5))
+    assert await Reminders(db, Defaults()).sweep(MORNING) == 1
+    [digest] = await digests(db)
+    text = digest.payload["params"]["text"]
+    assert "100001" in text
+    assert "ship-by passed" in text
+    buttons = [
+        b for row in digest.payload["params"]["reply_markup"]["inline_keyboard"] for b in row
+    ]
+    assert buttons[0]["callback_data"] == "o:shipped:100001"
+    assert buttons[1]["callback_data"] == "o:snooze:100001"
+
+
+async def test_a_second_sweep_the_same_local_day_sends_nothing(db: Database) -> None:
+    await seller_with_order(db, "s1", ship_by=MORNING - timedelta(hours=5))
+    reminders = Reminders(db, Defaults())
+    assert await reminders.sweep(MORNING) == 1
+    assert await reminders.sweep(MORNING + timedelta(hours=3)) == 0
+    assert await reminders.sweep(MORNING, force=True) == 0
+    assert len(await digests(db)) == 1
+
+
+async def test_the_next_local_day_brings_a_new_digest(db: Database) -> None:
+    await seller_with_order(db, "s1", ship_by=MORNING - timedelta(hours=5))
+    reminders = Reminders(db, Defaults())
+    assert await reminders.sweep(MORNING) == 1
+    assert await reminders.sweep(MORNING + timedelta(days=1)) == 1
+
+
+async def test_nothing_is_sent_before_the_sellers_local_hour(db: Database) -> None:
+    await seller_with_order(db, "s1", ship_by=MORNING - timedelta(hours=5))
+    early = MORNING - timedelta(hours=1)  # 08:30 in Sofia
+    assert await Reminders(db, Defaults()).sweep(early) == 0
+    assert await Reminders(db, Defaults()).sweep(early, force=True) == 1
+
+
+async def test_a_seller_in_another_zone_gets_it_at_their_own_hour(db: Database) -> None:
+    await seller_with_order(db, "s1", ship_by=MORNING - timedelta(hours=5))
+    async with db.transaction() as session:
+        seller = await session.get(Seller, "s1")
+        assert seller is not None
+        seller.timezone = "America/New_York"  # 02:30 there
+        await session.commit()
+    assert await Reminders(db, Defaults()).sweep(MORNING) == 0
+    assert await Reminders(db, Defaults()).sweep(MORNING + timedelta(hours=7)) == 1
+
+
+async def test_a_seller_with_the_digest_off_gets_nothing(db: Database) -> None:
+    await seller_with_order(db, "s1", ship_by=MORNING - timedelta(hours=5))
+    async with db.transaction() as session:
+        seller = await session.get(Seller, "s1")
+        assert seller is not None
+        seller.digest_enabled = False
+        await session.commit()
+    assert await Reminders(db, Defaults()).sweep(MORNING, force=True) == 0
+
+
+async def test_nothing_stalled_means_no_message(db: Database) -> None:
+    await seller_with_order(db, "s1", ship_by=MORNING + timedelta(days=3))
+    async with db.transaction() as session:
+        order = await session.get(Order, "ord-s1")
+        assert order is not None
+        order.paid_at = MORNING - timedelta(hours=2)
+        await session.commit()
+    assert await Reminders(db, Defaults()).sweep(MORNING) == 0
+    assert await digests(db) == []
+
+
+async def test_a_snoozed_order_is_left_out_until_it_wakes(db: Database) -> None:
+    await seller_with_order(db, "s1", ship_by=MORNING - timedelta(hours=5))
+    async with db.transaction() as session:
+        order = await session.get(Order, "ord-s1")
+        assert order is not None
+        order.snoozed_until = MORNING + timedelta(days=1)
+        await session.commit()
+    assert await Reminders(db, Defaults()).sweep(MORNING) == 0
+    assert await Reminders(db, Defaults()).sweep(MORNING + timedelta(days=1)) == 1
+
+
+async def test_two_sweeps_at_once_send_one_digest(db: Database) -> None:
+    await seller_with_order(db, "s1", ship_by=MORNING - timedelta(hours=5))
+    results = await asyncio.gather(
+        Reminders(db, Defaults()).sweep(MORNING), Reminders(db, Defaults()).sweep(MORNING)
+    )
+    assert sorted(results) == [0, 1]
+    assert len(await digests(db)) == 1
+
+
+async def test_the_digest_lists_the_most_urgent_first(db: Database) -> None:
+    await seller_with_order(db, "s1", ship_by=MORNING - timedelta(hours=5))
+    async with db.transaction() as session:
+        session.add(
+            Order(
+                id="ord-soon",
+                number="200002",
+                seller_id="s1",
+                status="PROCESSING",
+                placed_at=MORNING - timedelta(hours=3),
+                paid_at=MORNING - timedelta(hours=3),
+                currency="EUR",
+                total="5.00",
+                items=[{"title": "Лъжица", "quantity": 1, "unit_price": "5.00"}],
+                delivery={
+                    "option": "econt_office",
+                    "carrier": "econt",
+                    "label": "Econt",
+                    "max_days": 3,
+                },
+                ship_by=MORNING + timedelta(hours=10),
+                buyer_alias="Buyer 2",
+                created_at=MORNING,
+                updated_at=MORNING,
+            )
+        )
+        await session.commit()
+    await Reminders(db, Defaults()).sweep(MORNING)
+    text = (await digests(db))[0].payload["params"]["text"]
+    assert text.index("100001") < text.index("200002")
