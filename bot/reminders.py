@@ -9,6 +9,7 @@ a record that already exists means another sweep or process sent it, so nothing 
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -19,7 +20,6 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.deadlines import (
     DEFAULT_THRESHOLDS,
@@ -33,7 +33,7 @@ from bot.domain.deadlines import (
 from bot.domain.lifecycle import Status
 from bot.i18n import Gettext
 from bot.notify import Defaults, message_params, reader_for
-from bot.telegram_outbox import enqueue
+from bot.telegram_outbox import enqueue_many, outbox_row
 from handlers.callback_data import Action, OrderCallback
 from handlers.views import Reader
 from storage.database import Database
@@ -230,18 +230,22 @@ class Reminders:
                         )
                     )
                 ).all()
+                messages = []
                 for account in accounts:
                     seller_id = account.seller_id or ""
                     reader = reader_for(account, sellers.get(seller_id), self._defaults)
                     text, markup = render_digest(stalled[seller_id], reader, now)
                     day = local_date(now, reader.timezone).isoformat()
-                    enqueue(
-                        session,
-                        account.chat_id,
-                        "sendMessage",
-                        message_params(account.chat_id, text, markup),
-                        dedupe_key=f"digest:{seller_id}:{day}:{account.chat_id}",
+                    params = {**message_params(account.chat_id, text, None), "reply_markup": markup}
+                    messages.append(
+                        outbox_row(
+                            account.chat_id,
+                            "sendMessage",
+                            params,
+                            dedupe_key=f"digest:{seller_id}:{day}:{account.chat_id}",
+                        )
                     )
+                await enqueue_many(session, messages)
                 await session.commit()
             sent += len(claimed)
         log.info("stalled-orders digest queued for %d sellers", sent)
@@ -251,9 +255,22 @@ class Reminders:
         return (seller.timezone if seller else None) or self._defaults.timezone
 
 
+def _short(moment: datetime, zone: str) -> str:
+    """A compact local date and time for digest lines; the order card has the long form."""
+    return moment.astimezone(_zone_info(zone)).strftime("%d.%m %H:%M")
+
+
+@functools.cache
+def _zone_info(zone: str) -> ZoneInfo:
+    return ZoneInfo(zone)
+
+
 def reason_text(reason: StallReason, clock: OrderClock, reader: Reader) -> str:
     _ = reader._
-    when = reader.when
+
+    def when(moment: datetime) -> str:
+        return _short(moment, reader.timezone)
+
     match reason:
         case StallReason.RETURN_UNANSWERED:
             return _("the buyer asked for a return: settle it with REFUNDED or write to them")
@@ -298,7 +315,7 @@ def _button_label(action: Action, number: str, _: Gettext) -> str:
 
 def render_digest(
     orders: Sequence[tuple[str, OrderClock, tuple[StallReason, ...]]], reader: Reader, now: datetime
-) -> tuple[str, InlineKeyboardMarkup]:
+) -> tuple[str, dict[str, Any]]:
     _ = reader._
     lines = [
         "⏰ <b>"
@@ -310,16 +327,18 @@ def render_digest(
         why = "; ".join(reason_text(reason, clock, reader) for reason in reasons)
         lines.append(f"• <b>{escape(number)}</b> ({escape(clock.status.value)}) — {escape(why)}")
         action = _action(reasons[0], clock.status)
+        # Plain Bot API JSON: a digest can list many orders, and building keyboard objects
+        # only to serialise them again is most of the cost of a large sweep.
         rows.append(
             [
-                InlineKeyboardButton(
-                    _button_label(action, number, _),
-                    callback_data=OrderCallback(action, number).encode(),
-                ),
-                InlineKeyboardButton(
-                    _("Snooze {number}").format(number=number),
-                    callback_data=OrderCallback(Action.SNOOZE, number).encode(),
-                ),
+                {
+                    "text": _button_label(action, number, _),
+                    "callback_data": OrderCallback(action, number).encode(),
+                },
+                {
+                    "text": _("Snooze {number}").format(number=number),
+                    "callback_data": OrderCallback(Action.SNOOZE, number).encode(),
+                },
             ]
         )
     if len(orders) > MAX_LISTED:
@@ -327,4 +346,4 @@ def render_digest(
             escape(_("…and {count} more: see /orders.").format(count=len(orders) - MAX_LISTED))
         )
     lines.append(escape(_("Snooze puts an order aside until tomorrow's digest.")))
-    return "\n".join(lines), InlineKeyboardMarkup(rows)
+    return "\n".join(lines), {"inline_keyboard": rows}

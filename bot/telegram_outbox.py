@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from telegram import Bot, InlineKeyboardMarkup, InputFile, LinkPreviewOptions, Message
@@ -64,6 +64,27 @@ def enqueue(
     )
     session.add(row)
     return row
+
+
+def outbox_row(
+    chat_id: int, method: str, params: dict[str, Any], *, dedupe_key: str | None = None
+) -> dict[str, Any]:
+    """One outbox row as plain values, for :func:`enqueue_many`."""
+    now = _now()
+    return {
+        "chat_id": chat_id,
+        "payload": {"method": method, "params": params, "relay": None, "attachment": None},
+        "dedupe_key": dedupe_key,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+    }
+
+
+async def enqueue_many(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """Queue many messages in one statement, in the caller's transaction (the daily digest)."""
+    if rows:
+        await session.execute(insert(TelegramOutbox), rows)
 
 
 async def already_queued(session: AsyncSession, dedupe_keys: Iterable[str]) -> set[str]:

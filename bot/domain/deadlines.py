@@ -120,10 +120,10 @@ class OrderClock:
     snoozed_until: datetime | None = None
 
     def __post_init__(self) -> None:
-        for field in fields(self):
-            value = getattr(self, field.name)
-            if isinstance(value, datetime):
-                object.__setattr__(self, field.name, _utc(value, field.name))
+        for name in _MOMENTS:
+            value = getattr(self, name)
+            if value is not None and (value.tzinfo is not UTC):
+                object.__setattr__(self, name, _utc(value, name))
 
     @property
     def started_from(self) -> datetime:
@@ -137,6 +137,10 @@ class OrderClock:
             return False
         answered = self.return_answered_at
         return answered is None or answered < self.return_requested_at
+
+
+#: the fields of OrderClock that hold moments (the sweep builds many clocks: no per-call lookup)
+_MOMENTS = tuple(f.name for f in fields(OrderClock) if f.name != "status")
 
 
 def stall_reasons(
