@@ -139,7 +139,12 @@ class Runtime:
             builder = builder.updater(None)
         self.application: Application = builder.build()
         self.relay = BuyerRelay(self.marketplace, self.defaults)
-        self.sender = TelegramSender(self.db, self.application.bot, limiter=ChatRateLimiter())
+        self.sender = TelegramSender(
+            self.db,
+            self.application.bot,
+            limiter=ChatRateLimiter(),
+            load_attachment=self.relay.load_attachment,
+        )
         self.events = EventProcessor(
             self.db, self.marketplace, self.defaults, on_notified=self.sender.wake
         )

@@ -220,11 +220,14 @@ class TelegramStub:
             params.update(json.loads(await request.body() or b"{}"))
         elif content_type.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
             form = await request.form(max_part_size=50 * 1024 * 1024)
-            for key, value in form.multi_items():
-                if isinstance(value, UploadFile):
-                    params[key] = (await value.read(), value.filename, value.content_type)
-                else:
-                    params[key] = value
+            try:
+                for key, value in form.multi_items():
+                    if isinstance(value, UploadFile):
+                        params[key] = (await value.read(), value.filename, value.content_type)
+                    else:
+                        params[key] = value
+            finally:
+                await form.close()
         for key in JSON_FIELDS & params.keys():
             if isinstance(params[key], str):
                 with contextlib.suppress(ValueError):
