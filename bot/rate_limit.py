@@ -1,8 +1,12 @@
 """Telegram's send limits, kept per chat: about 30 messages a second overall, one a second per chat.
 
-Unlike a single global limiter, a chat that Telegram asked to wait (429 ``retry_after``) waits
-alone; every other chat keeps its pace. Buckets refill continuously; the global one holds a
-single token so sends are spread evenly instead of bursting past the limit.
+Each send reserves the next free slot on two timelines, its chat's and the global one, and
+sleeps exactly until its slot: sends are spread evenly at the configured rates, with no herd of
+waiters waking at once and no idle gaps. A chat that Telegram asked to wait (429 ``retry_after``)
+has its own timeline pushed back; every other chat keeps its pace.
+
+The defaults stay just under Telegram's limits (29/s overall, 0.95/s per chat), leaving room
+for network jitter that could otherwise bunch arrivals at Telegram into one second.
 """
 
 from __future__ import annotations
@@ -10,81 +14,51 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-
-
-@dataclass(slots=True)
-class _Bucket:
-    rate: float
-    capacity: float
-    tokens: float
-    updated: float
-    blocked_until: float = 0.0
-
-    def wait_time(self, now: float) -> float:
-        """Seconds until a token can be taken; takes it when that is now."""
-        if now < self.blocked_until:
-            return self.blocked_until - now
-        self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
-        self.updated = now
-        if self.tokens >= 1.0:
-            self.tokens -= 1.0
-            return 0.0
-        return (1.0 - self.tokens) / self.rate
 
 
 class ChatRateLimiter:
     def __init__(
         self,
         global_rate: float = 29.0,
-        per_chat_rate: float = 1.0,
-        per_chat_burst: int = 1,
+        per_chat_rate: float = 0.95,
         *,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self._clock = clock
         self._sleep = sleep
-        self._per_chat_rate = per_chat_rate
-        self._per_chat_burst = float(per_chat_burst)
-        self._global = _Bucket(global_rate, 1.0, 1.0, clock())
-        self._chats: dict[int, _Bucket] = {}
+        self._global_gap = 1.0 / global_rate
+        self._chat_gap = 1.0 / per_chat_rate
+        self._global_next = 0.0
+        self._chat_next: dict[int, float] = {}
 
-    def _chat(self, chat_id: int) -> _Bucket:
-        bucket = self._chats.get(chat_id)
-        if bucket is None:
-            if len(self._chats) > 10_000:
-                self._forget_idle()
-            bucket = _Bucket(
-                self._per_chat_rate, self._per_chat_burst, self._per_chat_burst, self._clock()
-            )
-            self._chats[chat_id] = bucket
-        return bucket
+    def _reserve_chat(self, chat_id: int, now: float) -> float:
+        slot = max(now, self._chat_next.get(chat_id, 0.0))
+        self._chat_next[chat_id] = slot + self._chat_gap
+        if len(self._chat_next) > 10_000:
+            self._forget_idle(now)
+        return slot
 
-    def _forget_idle(self) -> None:
-        now = self._clock()
-        idle = [
-            chat
-            for chat, bucket in self._chats.items()
-            if bucket.blocked_until <= now
-            and bucket.tokens + (now - bucket.updated) * bucket.rate >= bucket.capacity
-        ]
-        for chat in idle:
-            del self._chats[chat]
-
-    async def _take(self, bucket: _Bucket) -> None:
-        while (delay := bucket.wait_time(self._clock())) > 0:
-            await self._sleep(delay)
+    def _forget_idle(self, now: float) -> None:
+        for chat in [c for c, free_at in self._chat_next.items() if free_at < now]:
+            del self._chat_next[chat]
 
     async def acquire(self, chat_id: int) -> None:
-        """Wait for this chat's turn, then for a global slot (never holding one while waiting)."""
-        await self._take(self._chat(chat_id))
-        await self._take(self._global)
+        """Wait for this chat's next slot, then for the next global one."""
+        now = self._clock()
+        chat_slot = self._reserve_chat(chat_id, now)
+        if chat_slot > now:
+            await self._sleep(chat_slot - now)
+        now = self._clock()
+        slot = max(now, self._global_next)
+        self._global_next = slot + self._global_gap
+        if slot > now:
+            await self._sleep(slot - now)
 
     def block(self, chat_id: int, seconds: float) -> None:
         """Telegram said 429 for this chat: only this chat waits."""
-        bucket = self._chat(chat_id)
-        bucket.blocked_until = max(bucket.blocked_until, self._clock() + seconds)
+        until = self._clock() + seconds
+        self._chat_next[chat_id] = max(self._chat_next.get(chat_id, 0.0), until)
 
     def block_all(self, seconds: float) -> None:
-        self._global.blocked_until = max(self._global.blocked_until, self._clock() + seconds)
+        self._global_next = max(self._global_next, self._clock() + seconds)

@@ -169,12 +169,14 @@ class TelegramSender:
                 TelegramOutbox.sent_at.is_(None),
                 TelegramOutbox.failed_at.is_(None),
                 TelegramOutbox.next_attempt_at <= now,
-                # A chat's messages go out in order: only the oldest unsettled one is due.
+                # A chat's messages go out in order: nothing is due behind an earlier message
+                # that is in flight (leased by a sender) or waiting to be retried.
                 ~exists().where(
                     earlier.chat_id == TelegramOutbox.chat_id,
                     earlier.id < TelegramOutbox.id,
                     earlier.sent_at.is_(None),
                     earlier.failed_at.is_(None),
+                    earlier.next_attempt_at > now,
                 ),
             )
             .order_by(TelegramOutbox.id)
@@ -190,7 +192,7 @@ class TelegramSender:
         return rows
 
     async def drain_once(self) -> int:
-        """Send the oldest due message of every chat; returns how many rows were settled."""
+        """Send what is due, each chat's messages one after another; returns rows settled."""
         rows = await self._claim()
         by_chat: dict[int, list[TelegramOutbox]] = defaultdict(list)
         for row in rows:

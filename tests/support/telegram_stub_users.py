@@ -30,6 +30,7 @@ class BotMessage:
     file_id: str | None = None
     edited: bool = False
     date: int = field(default_factory=lambda: int(time.time()))
+    date_monotonic: float = field(default_factory=time.monotonic)
 
     @property
     def buttons(self) -> list[tuple[str, str | None]]:
