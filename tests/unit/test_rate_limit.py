@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 
 import pytest
 
@@ -40,7 +41,7 @@ async def test_sends_to_many_chats_are_spread_at_the_global_rate() -> None:
     limiter = ChatRateLimiter(20, 1.0, clock=time.clock, sleep=time.sleep)
     moments = await sends(limiter, time, list(range(40)))
     assert moments[-1] == pytest.approx(39 / 20)
-    gaps = {round(b - a, 6) for a, b in zip(moments, moments[1:], strict=False)}
+    gaps = {round(b - a, 6) for a, b in itertools.pairwise(moments)}
     assert gaps == {0.05}
 
 
