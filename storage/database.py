@@ -7,6 +7,9 @@ the busy timeout instead of one of them failing later with "database is locked".
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Any
 
 from sqlalchemy import event
@@ -76,22 +79,35 @@ def session_factories(
 class Database:
     """The engine and its two session factories, built once by the composition root.
 
-    ``transaction()`` is the unit of work: it opens a session whose transaction takes the write
-    lock up front on SQLite; the caller commits explicitly, and anything not committed is rolled
-    back when the block ends. ``snapshot()`` is for reads and never writes.
+    ``async with db.transaction() as session`` is the unit of work: its transaction takes the
+    write lock up front on SQLite; the caller commits explicitly, and anything not committed is
+    rolled back when the block ends. ``snapshot()`` is for reads and never writes.
     """
 
     def __init__(self, url: str, **engine_kwargs: Any) -> None:
         self.url = normalise_url(url)
         self.engine = create_engine(self.url, **engine_kwargs)
         self._reader, self._writer = session_factories(self.engine)
+        self._write_lock: asyncio.Lock | None = None
 
     @property
     def is_sqlite(self) -> bool:
         return is_sqlite(self.url)
 
-    def transaction(self) -> AsyncSession:
-        return self._writer()
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        if not self.is_sqlite:
+            async with self._writer() as session:
+                yield session
+            return
+        # SQLite has one writer at a time, and its busy timeout makes waiting writers poll with
+        # growing sleeps: under load that is most of the latency. Writers of this process queue
+        # here instead and are woken the moment the lock is free; other processes still meet
+        # the busy timeout. A transaction must not open another one inside it.
+        if self._write_lock is None:
+            self._write_lock = asyncio.Lock()
+        async with self._write_lock, self._writer() as session:
+            yield session
 
     def snapshot(self) -> AsyncSession:
         return self._reader()
