@@ -70,9 +70,8 @@ async def main(updates: int, chats: int, latency: float) -> None:
         ("PTB default (sequential)", sequential, seq_ordered),
         ("per-chat concurrent", per_chat, per_chat_ordered),
     ):
-        print(
-            f"{name:<28}{elapsed:>9.1f}s{updates / elapsed:>12.1f}{'kept' if ordered else 'BROKEN':>16}"
-        )
+        order = "kept" if ordered else "BROKEN"
+        print(f"{name:<28}{elapsed:>9.1f}s{updates / elapsed:>12.1f}{order:>16}")
     print(f"speed-up (target >= 5x): {sequential / per_chat:.1f}x")
 
 
