@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from html import escape
@@ -18,6 +19,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from bot import metrics
 from bot.domain.lifecycle import Status
 from bot.i18n import translator
 from bot.marketplace import (
@@ -132,10 +134,12 @@ class MarketplaceDispatcher:
         now = self._clock()
         record: Record | None = None
         waiting: MarketplaceUnavailable | None = None
+        started = time.perf_counter()
         try:
             record = await self.kinds[claimed.kind](claimed, now)
         except MarketplaceUnavailable as exc:
             waiting = exc
+        metrics.MARKETPLACE_SECONDS.labels(claimed.kind).observe(time.perf_counter() - started)
         async with self._db.transaction() as session:
             row = await session.get(MarketplaceOutbox, row_id)
             if row is None or row.delivered_at is not None or row.failed_at is not None:
@@ -146,11 +150,14 @@ class MarketplaceDispatcher:
                 retry_after = waiting.retry_after if waiting else None
                 row.next_attempt_at = now + backoff(row.attempts, retry_after)
                 log.info("outbox %s waits for the marketplace: %s", row.id, waiting)
+                metrics.MARKETPLACE_DELIVERIES.labels(row.kind, "retry").inc()
                 await session.commit()
                 return 0
             await record(session, row, now)
             if row.failed_at is None:
                 row.delivered_at = now
+            outcome = "refused" if row.failed_at is not None else "delivered"
+            metrics.MARKETPLACE_DELIVERIES.labels(row.kind, outcome).inc()
             await session.commit()
         self._on_telegram_queued()
         return 1

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup
 
+from bot import metrics
 from bot.domain.lifecycle import Status
 from bot.marketplace import Marketplace, MarketplaceError, schemas
 from bot.notify import Defaults, notify_seller
@@ -113,6 +114,7 @@ class EventProcessor:
             event.attempts += 1
             event.error = None
             await session.commit()
+            metrics.EVENTS.labels(event.type).inc()
         self._on_notified()
         return 1
 
