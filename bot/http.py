@@ -11,6 +11,7 @@ import json
 import logging
 import re
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+OPENAPI = Path(__file__).with_name("openapi.json")
 _SELLER_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,100}$")
 
 
@@ -142,6 +144,9 @@ def build_http_app(runtime: Runtime) -> Starlette:
             return JSONResponse({"status": "unavailable", "database": "down"}, status_code=503)
         return JSONResponse({"status": "ok", "database": "up"})
 
+    async def openapi(request: Request) -> Response:
+        return Response(OPENAPI.read_bytes(), media_type="application/json")
+
     async def metrics_endpoint(request: Request) -> Response:
         return Response(generate_latest(metrics.REGISTRY), media_type=CONTENT_TYPE_LATEST)
 
@@ -152,5 +157,6 @@ def build_http_app(runtime: Runtime) -> Starlette:
         Route("/telegram", telegram_webhook, methods=["POST"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/metrics", metrics_endpoint, methods=["GET"]),
+        Route("/openapi.json", openapi, methods=["GET"]),
     ]
     return Starlette(routes=routes)
