@@ -1,0 +1,138 @@
+"""The bot against a marketplace reached over HTTP (not the built-in sandbox): signed webhooks
+in, changes out with one Idempotency-Key, an outage that delays but loses nothing, and a 409."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import update
+
+from storage.models import MarketplaceOutbox
+from tests.e2e.conftest import RunningBot, free_port
+from tests.e2e.helpers import TRACKING
+from tests.support.marketplace_stub import MarketplaceStub, new_webhook_secret
+from tests.support.telegram_stub import StubUser, TelegramStub
+
+SELLER = "shop-42"
+
+
+SECRET = new_webhook_secret()
+
+
+@pytest.fixture
+async def marketplace() -> AsyncIterator[MarketplaceStub]:
+    async with MarketplaceStub(webhook_secret=SECRET, verify_delay=3600) as stub:
+        yield stub
+
+
+@pytest.fixture
+async def live_bot(
+    telegram: TelegramStub, database_url: str, marketplace: MarketplaceStub
+) -> AsyncIterator[RunningBot]:
+    port = free_port()
+    marketplace.webhook_url = f"http://127.0.0.1:{port}/webhooks/chopni"
+    running = RunningBot(
+        telegram,
+        database_url,
+        overrides={
+            "chopni_api_url": marketplace.base_url,
+            "chopni_webhook_secret": SECRET,
+        },
+        port=port,
+    )
+    await running.start()
+    try:
+        yield running
+    finally:
+        with contextlib.suppress(Exception):
+            await running.stop()
+
+
+async def linked_seller(bot: RunningBot, telegram: TelegramStub) -> StubUser:
+    code = (await bot.admin("POST", f"/admin/sellers/{SELLER}/link-codes")).json()["code"]
+    user = telegram.user(7007, language_code="en")
+    await user.send(f"/start {code}")
+    await user.wait_for(lambda m: SELLER in (m.text or ""))
+    return user
+
+
+async def test_a_sale_webhook_reaches_the_seller(
+    live_bot: RunningBot, telegram: TelegramStub, marketplace: MarketplaceStub
+) -> None:
+    seller = await linked_seller(live_bot, telegram)
+    order = await marketplace.sandbox.create_demo_order(SELLER)
+    sale = await seller.wait_for(lambda m: order.number in (m.text or ""), timeout=10)
+    assert "PROCESSING" in sale.button_texts
+
+
+async def test_an_outage_delays_a_change_which_then_goes_through_once(
+    live_bot: RunningBot, telegram: TelegramStub, marketplace: MarketplaceStub
+) -> None:
+    seller = await linked_seller(live_bot, telegram)
+    order = await marketplace.sandbox.create_demo_order(SELLER)
+    sale = await seller.wait_for(lambda m: order.number in (m.text or ""), timeout=10)
+    with marketplace.outage():
+        await seller.press(sale, "PROCESSING")
+        ask = await seller.wait_for(lambda m: "Skip" in m.button_texts)
+        await seller.press(ask, "Skip")
+        confirm = await seller.wait_for(lambda m: "Change Order Status" in m.button_texts)
+        await seller.press(confirm, "Change Order Status")
+        await seller.wait_for(lambda m: (m.text or "").startswith("⏳"))
+        await seller.send(f"/order {order.number}")
+        card = await seller.wait_for(lambda m: "Order Status History" in (m.text or ""))
+        assert "⏳" in (card.text or "")
+    # The dispatcher retries with backoff; make the retry due now rather than wait it out.
+    async with live_bot.rt.db.transaction() as session:
+        await session.execute(
+            update(MarketplaceOutbox).values(next_attempt_at=MarketplaceOutbox.created_at)
+        )
+        await session.commit()
+    live_bot.rt.dispatcher.wake()
+    await seller.wait_for(lambda m: (m.text or "").startswith("✅"), timeout=15)
+    applied = await marketplace.applied_changes(order.id)
+    assert [change["status"] for change in applied] == ["PROCESSING"]
+    keys = {
+        r.headers.get("idempotency-key")
+        for r in marketplace.requests_for(f"/v1/orders/{order.id}/status", "POST")
+    }
+    assert len(keys) == 1
+
+
+async def test_a_conflict_shows_the_marketplaces_real_status(
+    live_bot: RunningBot, telegram: TelegramStub, marketplace: MarketplaceStub
+) -> None:
+    seller = await linked_seller(live_bot, telegram)
+    order = await marketplace.sandbox.create_demo_order(SELLER)
+    await seller.wait_for(lambda m: order.number in (m.text or ""), timeout=10)
+    marketplace.webhook_url = None  # the cancellation's webhook never arrives
+    await marketplace.sandbox.cancel(order.id)
+    await seller.send(f"/processing {order.number}")
+    ask = await seller.wait_for(lambda m: "Skip" in m.button_texts)
+    await seller.press(ask, "Skip")
+    confirm = await seller.wait_for(lambda m: "Change Order Status" in m.button_texts)
+    await seller.press(confirm, "Change Order Status")
+    refused = await seller.wait_for(lambda m: (m.text or "").startswith("⛔"), timeout=10)
+    assert "CANCELLED" in (refused.text or "")
+
+
+async def test_shipping_sends_the_tracking_number_in_the_comment(
+    live_bot: RunningBot, telegram: TelegramStub, marketplace: MarketplaceStub
+) -> None:
+    seller = await linked_seller(live_bot, telegram)
+    order = await marketplace.sandbox.create_demo_order(SELLER)
+    await seller.wait_for(lambda m: order.number in (m.text or ""), timeout=10)
+    for command in (
+        f"/processing {order.number}",
+        f"/ship {order.number} {TRACKING[order.delivery.carrier]}",
+    ):
+        await seller.send(command)
+        ask = await seller.wait_for(lambda m: "Skip" in m.button_texts)
+        await seller.press(ask, "Skip")
+        confirm = await seller.wait_for(lambda m: "Change Order Status" in m.button_texts)
+        await seller.press(confirm, "Change Order Status")
+        await seller.wait_for(lambda m: (m.text or "").startswith("✅"), timeout=10)
+    applied = await marketplace.applied_changes(order.id)
+    assert applied[-1]["status"] == "SHIPPED"
+    assert TRACKING[order.delivery.carrier] in applied[-1]["comment"]
