@@ -19,7 +19,7 @@ from sqlalchemy import select
 from telegram import InlineKeyboardMarkup
 
 from bot.domain.lifecycle import Status
-from bot.marketplace import Marketplace, MarketplaceError
+from bot.marketplace import Marketplace, MarketplaceError, MarketplaceUnavailable
 from bot.notify import Defaults, notify_seller
 from bot.replica import apply_remote_order
 from handlers import keyboards, views
@@ -77,6 +77,9 @@ class Reconciler:
         for seller in sellers:
             try:
                 applied += await self._seller(seller.id, seller.reconciled_at)
+            except MarketplaceUnavailable as exc:
+                log.warning("reconciliation paused, the marketplace is unavailable: %s", exc)
+                break  # the next round starts over; the sellers done so far keep their mark
             except MarketplaceError as exc:
                 log.warning("could not reconcile seller %s: %s", seller.id, exc)
         if applied:

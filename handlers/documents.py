@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 import re
 from html import escape
+from typing import TYPE_CHECKING
 
 from telegram import InputFile, Update
 
-from bot.documents.refund_form import RefundFormData, RefundFormItem, render_refund_form
 from bot.orders import OrderNotFound
 from conversations.status_change import NUMBER_SHAPE
 from handlers import refusals
@@ -18,8 +18,13 @@ from handlers.who import Who
 from storage import repositories
 from storage.models import Order
 
+if TYPE_CHECKING:
+    from bot.documents.refund_form import RefundFormData
+
 
 def form_data(order: Order, seller_name: str) -> RefundFormData:
+    from bot.documents.refund_form import RefundFormData, RefundFormItem
+
     local_placed = order.placed_at.date()
     return RefundFormData(
         order_number=order.number,
@@ -47,6 +52,9 @@ async def send_form(update: Update, context: Context, who: Who, number: str) -> 
     async with runtime.db.snapshot() as session:
         seller = await repositories.seller(session, order.seller_id)
     name = (seller.name if seller and seller.name else None) or order.seller_id
+    # The PDF library is imported on first use: it costs ~35 MB that most processes never need.
+    from bot.documents.refund_form import render_refund_form
+
     # Rendering takes a fraction of a second of CPU: keep the event loop free meanwhile.
     pdf = await asyncio.to_thread(render_refund_form, form_data(order, name))
     await chat.send_document(

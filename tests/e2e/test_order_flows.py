@@ -220,3 +220,17 @@ async def test_command_menus_are_set_per_language_at_start(
 
 def test_status_words_are_the_marketplaces_own() -> None:
     assert [s.value for s in Status][:4] == ["PROCESSED", "PROCESSING", "SHIPPED", "COMPLETE"]
+
+
+async def test_the_refund_form_arrives_as_a_printable_pdf(
+    bot: RunningBot, english_seller: StubUser
+) -> None:
+    order, _ = await paid_demo_order(bot, english_seller)
+    await english_seller.send(f"/form {order.number}")
+    form = await english_seller.wait_for(lambda m: m.document is not None, timeout=10)
+    assert form.filename == f"refund-form-{order.number}.pdf"
+    assert form.document is not None
+    assert form.document.startswith(b"%PDF")
+    await english_seller.send("/form 999999")
+    refusal = await english_seller.next_message()
+    assert "999999" in (refusal.text or "")
