@@ -253,7 +253,11 @@ async def serve(
         )
     )
     tasks: list[asyncio.Task[Any]] = []
-    await runtime.initialize()
+    try:
+        await runtime.initialize()
+    except BaseException:
+        await runtime.aclose()
+        raise
     try:
         await application.start()
         tasks.append(asyncio.create_task(server.serve(), name="http"))

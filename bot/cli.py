@@ -7,6 +7,8 @@ import asyncio
 import sys
 from collections.abc import Sequence
 
+from telegram.error import InvalidToken, NetworkError
+
 from bot import logs
 from bot.settings import Settings, SettingsError, load_settings
 
@@ -52,6 +54,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"chopni-bot: {exc}", file=sys.stderr)
         return 2
+    except InvalidToken:
+        print("chopni-bot: BOT_TOKEN was rejected by Telegram: check the token", file=sys.stderr)
+        return 2
+    except NetworkError as exc:
+        print(f"chopni-bot: cannot reach the Telegram Bot API: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 

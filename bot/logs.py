@@ -47,5 +47,5 @@ def configure(level: str, secrets: Iterable[str] = ()) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
     # httpx logs every request URL, and Bot API URLs contain the token.
-    for noisy in ("httpx", "httpcore", "apscheduler", "uvicorn.access"):
+    for noisy in ("httpx", "httpcore", "apscheduler", "uvicorn.access", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

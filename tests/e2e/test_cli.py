@@ -1,0 +1,79 @@
+"""``chopni-bot`` as an operator runs it: a separate process on the embedded default."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+from tests.e2e.conftest import free_port
+from tests.support.telegram_stub import TelegramStub
+
+TOKEN = "123456:CLI-test-token"
+
+
+async def run_cli(*args: str, env: dict[str, str], cwd: Path) -> tuple[int, str]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        *args,
+        env=env,
+        cwd=cwd,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    output, _ = await asyncio.wait_for(process.communicate(), 60)
+    return process.returncode or 0, output.decode()
+
+
+async def test_run_on_the_embedded_default_serves_a_newcomer_end_to_end(tmp_path: Path) -> None:
+    async with TelegramStub(token=TOKEN) as telegram:
+        env = {
+            **os.environ,
+            "BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_URL": telegram.api_root,
+            "PORT": str(free_port()),
+        }
+        env.pop("DATABASE_URL", None)
+        env.pop("CHOPNI_API_URL", None)
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            env=env,
+            cwd=tmp_path,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
+        try:
+            user = telegram.user(9009, language_code="bg")
+            await user.send("/start")
+            await user.wait_for(lambda m: "/demo" in (m.text or ""), timeout=30)
+            await user.send("/demo")
+            sale = await user.wait_for(lambda m: "PROCESSING" in m.button_texts, timeout=15)
+            assert sale.text
+        finally:
+            process.terminate()
+            assert await asyncio.wait_for(process.wait(), 30) == 0
+    assert (tmp_path / "chopni.db").exists()
+
+
+async def test_a_missing_token_stops_start_up_with_one_line(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "BOT_TOKEN"}
+    code, output = await run_cli("run", env=env, cwd=tmp_path)
+    assert code == 2
+    assert output.strip().splitlines()[-1].startswith("chopni-bot: BOT_TOKEN")
+
+
+async def test_db_upgrade_and_link_print_what_an_operator_needs(tmp_path: Path) -> None:
+    env = {**os.environ, "TELEGRAM_API_URL": "http://127.0.0.1:9"}
+    env.pop("BOT_TOKEN", None)
+    code, output = await run_cli("db", "upgrade", env=env, cwd=tmp_path)
+    assert code == 0, output
+    code, output = await run_cli("link", "shop-9", env=env, cwd=tmp_path)
+    assert code == 0, output
+    assert "code:" in output
+    assert "?start=" in output
