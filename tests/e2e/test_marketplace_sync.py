@@ -136,3 +136,27 @@ async def test_shipping_sends_the_tracking_number_in_the_comment(
     applied = await marketplace.applied_changes(order.id)
     assert applied[-1]["status"] == "SHIPPED"
     assert TRACKING[order.delivery.carrier] in applied[-1]["comment"]
+
+
+async def test_a_reply_written_during_an_outage_reaches_the_buyer_once_it_recovers(
+    live_bot: RunningBot, telegram: TelegramStub, marketplace: MarketplaceStub
+) -> None:
+    seller = await linked_seller(live_bot, telegram)
+    order = await marketplace.sandbox.create_demo_order(SELLER)
+    await seller.wait_for(lambda m: order.number in (m.text or ""), timeout=10)
+    await marketplace.sandbox.buyer_writes(order.id, "Is it in stock?")
+    relayed = await seller.wait_for(lambda m: "Is it in stock" in (m.text or ""), timeout=10)
+    with marketplace.outage():
+        await seller.reply(relayed, "Yes, it ships tomorrow.")
+        await seller.wait_for(lambda m: (m.text or "").startswith("⏳"))
+    async with live_bot.rt.db.transaction() as session:
+        await session.execute(
+            update(MarketplaceOutbox).values(next_attempt_at=MarketplaceOutbox.created_at)
+        )
+        await session.commit()
+    live_bot.rt.dispatcher.wake()
+    await seller.wait_for(lambda m: (m.text or "").startswith("✅"), timeout=15)
+    posts = marketplace.requests_for(f"/v1/orders/{order.id}/messages", "POST")
+    assert len({r.headers.get("idempotency-key") for r in posts}) == 1
+    delivered = [r for r in posts if r.status == 201]
+    assert len(delivered) == 1
