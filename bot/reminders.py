@@ -18,7 +18,7 @@ from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, exists, func, or_, select, union
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.domain.deadlines import (
@@ -41,7 +41,7 @@ from storage.models import DigestRecord, Order, Seller, TelegramAccount
 
 log = logging.getLogger(__name__)
 
-MAX_LISTED = 15
+MAX_LISTED = 10
 _COLUMNS = (
     Order.seller_id,
     Order.number,
@@ -148,25 +148,28 @@ class Reminders:
                 for (tz, reminder_hour), day in groups.items()
             )
         )
-        started = func.coalesce(Order.paid_at, Order.placed_at)
-        stalled = or_(
-            and_(Order.status == "PROCESSED", started < now - t.start_within),
-            and_(
+        # One index-friendly select per stall rule (an OR across them would scan every order);
+        # the domain then decides on just these rows.
+        stalled_ids = union(
+            select(Order.id).where(
+                Order.status == "PROCESSED",
+                func.coalesce(Order.paid_at, Order.placed_at) < now - t.start_within,
+            ),
+            select(Order.id).where(
                 Order.status.in_(("PROCESSED", "PROCESSING")),
                 Order.ship_by < now + t.ship_by_warning,
             ),
-            and_(Order.status == "SHIPPED", Order.deliver_by < now),
-            and_(
+            select(Order.id).where(Order.status == "SHIPPED", Order.deliver_by < now),
+            select(Order.id).where(
                 Order.status == "COMPLETE",
-                Order.delivered_at.is_(None),
                 Order.completed_at < now - t.verification_wait,
+                Order.delivered_at.is_(None),
             ),
-            and_(
-                Order.return_requested_at.is_not(None),
-                Order.return_answered_at.is_(None),
-                Order.status.not_in(("REFUNDED", "CANCELLED")),
+            select(Order.id).where(
+                Order.return_requested_at.is_not(None), Order.return_answered_at.is_(None)
             ),
         )
+        stalled = Order.id.in_(select(stalled_ids.subquery().c.id))
         query = (
             select(*_COLUMNS)
             .join(Seller, Seller.id == Order.seller_id)
