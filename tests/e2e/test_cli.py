@@ -5,9 +5,12 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from storage.database import Database
 from tests.e2e.conftest import free_port
+from tests.integration.test_reminders import seller_with_order
 from tests.support.telegram_stub import TelegramStub
 
 TOKEN = "123456:CLI-test-token"
@@ -77,3 +80,21 @@ async def test_db_upgrade_and_link_print_what_an_operator_needs(tmp_path: Path) 
     assert code == 0, output
     assert "code:" in output
     assert "?start=" in output
+
+
+async def test_remind_now_runs_the_sweep_and_prints_how_many_were_sent(tmp_path: Path) -> None:
+    async with TelegramStub(token=TOKEN) as telegram:
+        env = {**os.environ, "BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": telegram.api_root}
+        env.pop("DATABASE_URL", None)
+        code, output = await run_cli("db", "upgrade", env=env, cwd=tmp_path)
+        assert code == 0, output
+        db = Database(f"sqlite+aiosqlite:///{tmp_path / 'chopni.db'}")
+        await seller_with_order(
+            db, "shop-5", ship_by=datetime.now(UTC) - timedelta(hours=3), user_id=5
+        )
+        await db.dispose()
+        code, output = await run_cli("remind", "--now", env=env, cwd=tmp_path)
+        assert code == 0, output
+        assert output.strip().splitlines()[-1] == "sent: 1"
+        digest = await telegram.user(5).wait_for(lambda m: "100005" in (m.text or ""))
+        assert "SHIPPED · 100005" in digest.button_texts
