@@ -31,6 +31,7 @@ from bot.marketplace import (
 from bot.marketplace.schemas import StatusChangeRequest
 from bot.replica import apply_remote_order, set_status
 from bot.telegram_outbox import enqueue
+from bot.worker import Worker
 from storage import repositories
 from storage.database import Database
 from storage.models import HistoryEntry, MarketplaceOutbox, Order
@@ -67,26 +68,14 @@ class MarketplaceDispatcher:
         self._marketplace = marketplace
         self._on_telegram_queued = on_telegram_queued
         self._clock = clock
-        self._wake = asyncio.Event()
+        self._worker = Worker("marketplace_outbox", self.deliver_due)
         self.kinds: dict[str, Deliver] = {"status_change": self._status_change}
 
     def wake(self) -> None:
-        self._wake.set()
+        self._worker.wake()
 
     async def run(self, stop: asyncio.Event, idle: float = 2.0) -> None:
-        while not stop.is_set():
-            try:
-                done = await self.deliver_due()
-            except Exception:
-                log.exception("marketplace delivery round failed")
-                done = 0
-            if done:
-                continue
-            self._wake.clear()
-            waiters = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
-            await asyncio.wait(waiters, timeout=idle, return_when=asyncio.FIRST_COMPLETED)
-            for waiter in waiters:
-                waiter.cancel()
+        await self._worker.run(stop, idle)
 
     async def _claim(self, limit: int) -> list[int]:
         now = self._clock()

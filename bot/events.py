@@ -22,6 +22,7 @@ from bot.domain.lifecycle import Status
 from bot.marketplace import Marketplace, MarketplaceError, schemas
 from bot.notify import Defaults, notify_seller
 from bot.replica import apply_remote_order
+from bot.worker import Worker
 from handlers import keyboards, views
 from handlers.views import Reader
 from storage import repositories
@@ -49,26 +50,14 @@ class EventProcessor:
         self._defaults = defaults
         self._on_notified = on_notified
         self._clock = clock
-        self._wake = asyncio.Event()
+        self._worker = Worker("events", self.process_pending)
         self.on_buyer_message: BuyerMessageHook | None = None
 
     def wake(self) -> None:
-        self._wake.set()
+        self._worker.wake()
 
     async def run(self, stop: asyncio.Event, idle: float = 5.0) -> None:
-        while not stop.is_set():
-            try:
-                done = await self.process_pending()
-            except Exception:
-                log.exception("event processing failed")
-                done = 0
-            if done:
-                continue
-            self._wake.clear()
-            waiters = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
-            await asyncio.wait(waiters, timeout=idle, return_when=asyncio.FIRST_COMPLETED)
-            for waiter in waiters:
-                waiter.cancel()
+        await self._worker.run(stop, idle)
 
     async def process_pending(self, limit: int = 50) -> int:
         """Process due events oldest first; returns how many were settled."""

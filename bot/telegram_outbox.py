@@ -26,6 +26,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 
 from bot import metrics
 from bot.rate_limit import ChatRateLimiter
+from bot.worker import Worker
 from storage.database import Database
 from storage.models import RelayLink, TelegramAccount, TelegramOutbox
 
@@ -132,26 +133,13 @@ class TelegramSender:
         self._limiter = limiter
         self.load_attachment = load_attachment
         self._batch = batch
-        self._wake = asyncio.Event()
+        self._worker = Worker("telegram_outbox", self.drain_once)
 
     def wake(self) -> None:
-        self._wake.set()
+        self._worker.wake()
 
     async def run(self, stop: asyncio.Event, idle: float = 1.0) -> None:
-        while not stop.is_set():
-            try:
-                done = await self.drain_once()
-            except Exception:
-                log.exception("telegram delivery round failed")
-                metrics.ERRORS.labels("telegram_outbox").inc()
-                done = 0
-            if done:
-                continue
-            self._wake.clear()
-            waiters = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
-            await asyncio.wait(waiters, timeout=idle, return_when=asyncio.FIRST_COMPLETED)
-            for waiter in waiters:
-                waiter.cancel()
+        await self._worker.run(stop, idle)
 
     async def drain(self, timeout: float = 30.0) -> int:
         """Send until nothing is due (or ``timeout``); returns how many rows were settled."""
