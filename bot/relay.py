@@ -10,7 +10,9 @@ details hidden, split over several messages when long, then each attachment as a
 document with a "Reply" button. Attachments are fetched from the marketplace only when the
 outbox sends them (:meth:`BuyerRelay.load_attachment`), checked by their bytes and re-encoded
 without metadata, under names like ``order-100234-photo-1.jpg``. Files whose declared type is not
-on the allow-list are not relayed; the seller is told how many there were.
+on the allow-list are not relayed; the seller is told how many there were. While the
+marketplace is down an attachment waits in the outbox (a network error to the sender, which
+retries it); a file whose bytes are not what was declared is refused and never sent.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from html import escape
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from telegram.error import NetworkError
 
 from bot.domain.files import (
     FileRefusal,
@@ -32,9 +35,9 @@ from bot.domain.files import (
 from bot.domain.masking import mask_contacts
 from bot.domain.relay_text import TELEGRAM_TEXT_LIMIT, split_text, utf16_len
 from bot.files import clean_file
-from bot.marketplace import Marketplace, schemas
+from bot.marketplace import Marketplace, MarketplaceUnavailable, schemas
 from bot.notify import Defaults, reader_for
-from bot.telegram_outbox import enqueue
+from bot.telegram_outbox import already_queued, enqueue
 from handlers import keyboards
 from handlers.views import Reader
 from storage import repositories
@@ -67,20 +70,31 @@ class BuyerRelay:
         relay = {"order_id": order.id, "marketplace_message_id": message.id}
         for account in await repositories.seller_accounts(session, order.seller_id):
             reader = reader_for(account, seller, self._defaults)
-            for index, out in enumerate(render(message, order, masked, reader, account.chat_id)):
+            outgoing = render(message, order, masked, reader, account.chat_id)
+            keys = [f"relay:{message.id}:{account.chat_id}:{n}" for n in range(len(outgoing))]
+            # The same message delivered again under another event id is not relayed twice.
+            done = await already_queued(session, keys)
+            for key, out in zip(keys, outgoing, strict=True):
+                if key in done:
+                    continue
                 enqueue(
                     session,
                     account.chat_id,
                     out.method,
                     out.params,
-                    dedupe_key=f"relay:{message.id}:{account.chat_id}:{index}",
+                    dedupe_key=key,
                     relay=relay,
                     attachment=out.attachment,
                 )
+                done.add(key)
 
     async def load_attachment(self, attachment: Mapping[str, Any]) -> bytes:
         """The attachment's bytes from the marketplace, checked and without metadata."""
-        data = await self._marketplace.download_file(str(attachment["file_id"]))
+        try:
+            data = await self._marketplace.download_file(str(attachment["file_id"]))
+        except MarketplaceUnavailable as exc:
+            # The outbox retries a network error without limit: an outage delays the file.
+            raise NetworkError(f"marketplace unavailable: {exc}") from exc
         cleaned = clean_file(data)
         if cleaned.content_type != attachment.get("content_type"):
             # Declared one type, is another: judged by the bytes, refused as forged.
