@@ -127,14 +127,18 @@ class Replies:
     async def deliver(self, claimed: MarketplaceOutbox, now: datetime) -> Record:
         """Upload the files, then post the message, each under its idempotency key.
 
-        Runs with no transaction open; a retry repeats the uploads with the same keys, which the
-        marketplace answers with the files it already stored.
+        Runs with no transaction open. Each stored file's id is written to the row at once, so
+        a retry after an outage neither downloads nor uploads that file again; an upload whose
+        answer was lost is repeated under the same key and the marketplace answers with the file
+        it already stored.
         """
         payload: dict[str, Any] = dict(claimed.payload)
         refused: Exception | None = None
         try:
-            uploaded: list[str] = []
+            uploaded: list[str] = list(payload.get("uploaded") or [])
             for index, file in enumerate(payload["attachments"]):
+                if index < len(uploaded):
+                    continue
                 data = await self._fetch(file["telegram_file_id"])
                 cleaned = clean_file(data)
                 check_size(len(cleaned.data), MARKETPLACE_UPLOAD_LIMIT)
@@ -145,6 +149,7 @@ class Replies:
                     idempotency_key=f"{claimed.idempotency_key}:file:{index + 1}",
                 )
                 uploaded.append(stored.id)
+                await self._remember_uploads(claimed.id, uploaded)
             await self._marketplace.send_message(
                 claimed.order_id, payload["text"], uploaded, idempotency_key=claimed.idempotency_key
             )
@@ -161,6 +166,13 @@ class Replies:
             self._tell(session, row, refused=refused)
 
         return record
+
+    async def _remember_uploads(self, row_id: int, uploaded: list[str]) -> None:
+        async with self._db.transaction() as session:
+            row = await session.get(MarketplaceOutbox, row_id)
+            if row is not None:
+                row.payload = {**row.payload, "uploaded": list(uploaded)}
+                await session.commit()
 
     async def _fetch(self, file_id: str) -> bytes:
         """The file's bytes from Telegram; a Telegram hiccup waits like a marketplace outage."""

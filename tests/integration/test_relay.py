@@ -1,0 +1,396 @@
+"""The relay against the loopback marketplace: buyer messages rendered for the seller's accounts,
+and the seller's replies delivered by the "message" outbox kind with stable idempotency keys."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from PIL import Image
+from sqlalchemy import select
+from telegram.error import NetworkError, TimedOut
+
+from bot.dispatcher import MarketplaceDispatcher
+from bot.domain.files import FileRefused
+from bot.domain.relay_text import TELEGRAM_TEXT_LIMIT, utf16_len
+from bot.linking import Linker
+from bot.marketplace import MarketplaceUnavailable
+from bot.marketplace.client import HttpMarketplace
+from bot.marketplace.schemas import Message, Order
+from bot.notify import Defaults
+from bot.orders import Notice
+from bot.relay import BuyerRelay
+from bot.replica import apply_remote_order
+from bot.replies import AlreadyQueued, OutgoingFile, Replies
+from storage.database import Database
+from storage.models import MarketplaceOutbox, SandboxFile, SandboxRecord, TelegramOutbox
+from storage.models import Order as OrderRow
+from tests.support.images import GPS_IFD, SECRET, jpeg_with_gps, png_with_text
+from tests.support.marketplace_stub import MarketplaceStub, new_webhook_secret
+
+SELLER = "seller-relay"
+CHATS = (5001, 5002)
+NOTICE = Notice(chat_id=5001, message_id=77, locale="en")
+
+
+@dataclass
+class Clock:
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+@dataclass
+class TelegramFiles:
+    """Stands in for Telegram's file storage; counts downloads, fails on demand."""
+
+    files: dict[str, bytes] = field(default_factory=dict)
+    downloads: int = 0
+    failures: int = 0
+
+    async def download(self, file_id: str) -> bytes:
+        self.downloads += 1
+        if self.failures:
+            self.failures -= 1
+            raise TimedOut("telegram is slow")
+        return self.files[file_id]
+
+
+@pytest.fixture
+async def stub(database_url: str, db: Database) -> AsyncIterator[MarketplaceStub]:
+    async with MarketplaceStub(database_url, webhook_secret=new_webhook_secret()) as marketplace:
+        yield marketplace
+
+
+@pytest.fixture
+async def client(stub: MarketplaceStub) -> AsyncIterator[HttpMarketplace]:
+    client = HttpMarketplace(stub.base_url, None, timeout=5.0)
+    yield client
+    await client.aclose()
+
+
+@pytest.fixture
+async def order(db: Database, stub: MarketplaceStub) -> Order:
+    """A paid order in the marketplace and in the replica, for a seller with two accounts."""
+    remote = await stub.sandbox.create_demo_order(SELLER)
+    linker = Linker(db)
+    for user_id, locale in zip(CHATS, ("en", "bg"), strict=True):
+        await linker.link_directly(SELLER, user_id=user_id, chat_id=user_id, telegram_locale=locale)
+    async with db.transaction() as session:
+        await apply_remote_order(session, remote, now=datetime.now(UTC))
+        await session.commit()
+    return remote
+
+
+async def outbox(db: Database) -> list[TelegramOutbox]:
+    async with db.snapshot() as session:
+        return list(await session.scalars(select(TelegramOutbox).order_by(TelegramOutbox.id)))
+
+
+async def relay_buyer_message(db: Database, relay: BuyerRelay, message: Message) -> None:
+    async with db.transaction() as session:
+        order = await session.get(OrderRow, message.order_id)
+        assert order is not None
+        await relay.on_buyer_message(session, message, order)
+        await session.commit()
+
+
+# Buyer → seller ---------------------------------------------------------------------------------
+
+
+async def test_a_buyer_message_reaches_every_account_masked_split_and_with_its_photo(
+    db: Database, stub: MarketplaceStub, client: HttpMarketplace, order: Order
+) -> None:
+    text = "Hello! Call me on 0888 123 456.\n\n" + "Is the blue one in stock? " * 400
+    message = await stub.sandbox.buyer_writes(
+        order.id,
+        text,
+        [
+            ("Ivan Petrov 0888123456.jpg", "image/jpeg", jpeg_with_gps()),
+            ("contacts.zip", "application/zip", b"PK\x03\x04rest"),
+        ],
+    )
+    relay = BuyerRelay(client, Defaults())
+    await relay_buyer_message(db, relay, message)
+
+    rows = await outbox(db)
+    for chat_id in CHATS:
+        mine = [row.payload for row in rows if row.chat_id == chat_id]
+        texts = [p for p in mine if p["method"] == "sendMessage"]
+        photos = [p for p in mine if p["method"] == "sendPhoto"]
+        assert len(texts) >= 2, "a long message is split"
+        assert len(photos) == 1, "the zip is not relayed"
+        for payload in texts:
+            body = payload["params"]["text"]
+            assert utf16_len(body) <= TELEGRAM_TEXT_LIMIT
+            assert order.number in body
+            assert "0888" not in body
+        assert "[•••]" in texts[0]["params"]["text"]
+        if chat_id == CHATS[0]:
+            assert "Buyer" in texts[0]["params"]["text"].split("\n")[0]
+            assert "(1/" in texts[0]["params"]["text"].split("\n")[0]
+            assert "Contact details were hidden" in texts[-1]["params"]["text"]
+            assert "pass on: 1." in texts[-1]["params"]["text"], "the zip is counted"
+        attachment = photos[0]["attachment"]
+        assert attachment["filename"] == f"order-{order.number}-photo-1.jpg"
+        assert attachment["as"] == "photo"
+        assert "reply_markup" in photos[0]["params"]
+        expected_relay = {"order_id": order.id, "marketplace_message_id": message.id}
+        assert all(p["relay"] == expected_relay for p in mine)
+
+
+async def test_a_buyer_message_delivered_twice_is_relayed_once(
+    db: Database, stub: MarketplaceStub, client: HttpMarketplace, order: Order
+) -> None:
+    message = await stub.sandbox.buyer_writes(order.id, "Any news?")
+    relay = BuyerRelay(client, Defaults())
+    await relay_buyer_message(db, relay, message)
+    await relay_buyer_message(db, relay, message)
+    rows = await outbox(db)
+    assert len(rows) == len(CHATS)
+    assert len({row.dedupe_key for row in rows}) == len(rows)
+
+
+async def test_an_attachment_is_fetched_at_send_time_without_its_metadata(
+    db: Database, stub: MarketplaceStub, client: HttpMarketplace, order: Order
+) -> None:
+    message = await stub.sandbox.buyer_writes(
+        order.id, "", [("me.jpg", "image/jpeg", jpeg_with_gps())]
+    )
+    relay = BuyerRelay(client, Defaults())
+    await relay_buyer_message(db, relay, message)
+    [photo, _other] = [row.payload["attachment"] for row in await outbox(db)]
+    data = await relay.load_attachment(photo)
+    picture = Image.open(io.BytesIO(data))
+    assert not picture.getexif().get_ifd(GPS_IFD)
+    assert SECRET.encode() not in data
+
+
+async def test_an_attachment_whose_bytes_contradict_its_type_is_refused(
+    client: HttpMarketplace, stub: MarketplaceStub, order: Order
+) -> None:
+    message = await stub.sandbox.buyer_writes(
+        order.id, "", [("me.jpg", "image/jpeg", png_with_text())]
+    )
+    attachment = message.attachments[0]
+    relay = BuyerRelay(client, Defaults())
+    with pytest.raises(FileRefused):
+        await relay.load_attachment(
+            {"file_id": attachment.id, "content_type": "image/jpeg", "as": "photo"}
+        )
+
+
+async def test_a_marketplace_outage_makes_the_attachment_wait_not_fail(
+    client: HttpMarketplace, stub: MarketplaceStub, order: Order
+) -> None:
+    message = await stub.sandbox.buyer_writes(
+        order.id, "", [("me.jpg", "image/jpeg", jpeg_with_gps())]
+    )
+    relay = BuyerRelay(client, Defaults())
+    attachment = {"file_id": message.attachments[0].id, "content_type": "image/jpeg"}
+    with stub.outage(), pytest.raises(NetworkError):
+        await relay.load_attachment(attachment)
+    assert await relay.load_attachment(attachment)
+
+
+# Seller → buyer ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Delivery:
+    replies: Replies
+    dispatcher: MarketplaceDispatcher
+    clock: Clock
+    telegram: TelegramFiles
+
+
+@pytest.fixture
+def delivery(db: Database, client: HttpMarketplace) -> Delivery:
+    clock = Clock()
+    telegram = TelegramFiles({"tg-photo": jpeg_with_gps()})
+    replies = Replies(db, client, telegram.download, clock=clock)
+    dispatcher = MarketplaceDispatcher(db, client, clock=clock)
+    dispatcher.kinds["message"] = replies.deliver
+    return Delivery(replies, dispatcher, clock, telegram)
+
+
+PHOTO = OutgoingFile("tg-photo", "order-x-photo-1.jpg", "image/jpeg")
+
+
+async def seller_messages(db: Database, order_id: str) -> list[dict[str, Any]]:
+    async with db.snapshot() as session:
+        rows = await session.scalars(
+            select(SandboxRecord).where(
+                SandboxRecord.kind == "message", SandboxRecord.parent == order_id
+            )
+        )
+        return [row.data for row in rows.all() if row.data["author"] == "seller"]
+
+
+async def the_row(db: Database) -> MarketplaceOutbox:
+    async with db.snapshot() as session:
+        row = await session.scalar(select(MarketplaceOutbox))
+    assert row is not None
+    return row
+
+
+async def notices(db: Database) -> list[str]:
+    return [
+        row.payload["params"]["text"]
+        for row in await outbox(db)
+        if row.payload["method"] == "editMessageText"
+    ]
+
+
+async def test_a_reply_uploads_its_files_then_posts_the_message(
+    db: Database, stub: MarketplaceStub, order: Order, delivery: Delivery
+) -> None:
+    await delivery.replies.queue(
+        SELLER, order.number, "Here it is", [PHOTO], source="5001-10", notice=NOTICE
+    )
+    assert await delivery.dispatcher.deliver_due() == 1
+
+    row = await the_row(db)
+    [upload] = stub.requests_for("/v1/files", "POST")
+    [post] = stub.requests_for(f"/v1/orders/{order.id}/messages", "POST")
+    assert upload.idempotency_key == f"{row.idempotency_key}:file:1"
+    assert post.idempotency_key == row.idempotency_key
+    assert post.json["text"] == "Here it is"
+    [sent] = await seller_messages(db, order.id)
+    assert sent["attachments"][0]["filename"] == "order-x-photo-1.jpg"
+    async with db.snapshot() as session:
+        stored = await session.get(SandboxFile, sent["attachments"][0]["id"])
+    assert stored is not None
+    assert not Image.open(io.BytesIO(stored.data)).getexif()
+    assert SECRET.encode() not in stored.data
+    assert row.delivered_at is not None and row.failed_at is None
+    assert await notices(db) == [f"✅ Sent to the buyer of order {order.number}."]
+
+
+async def test_an_upload_whose_answer_was_lost_is_repeated_under_the_same_key(
+    db: Database, stub: MarketplaceStub, order: Order, delivery: Delivery
+) -> None:
+    await delivery.replies.queue(
+        SELLER, order.number, "Shipping today", [PHOTO], source="5001-11", notice=NOTICE
+    )
+    stub.fail_next(1, apply=True)  # the upload is stored, but its answer is lost
+    assert await delivery.dispatcher.deliver_due() == 0
+    delivery.clock.advance(600)
+    assert await delivery.dispatcher.deliver_due() == 1
+    row = await the_row(db)
+    uploads = stub.requests_for("/v1/files", "POST")
+    assert [r.idempotency_key for r in uploads] == [f"{row.idempotency_key}:file:1"] * 2
+    async with db.snapshot() as session:
+        assert len((await session.scalars(select(SandboxFile))).all()) == 1
+    assert len(await seller_messages(db, order.id)) == 1
+
+
+async def test_a_message_whose_answer_was_lost_is_posted_once(
+    db: Database, stub: MarketplaceStub, order: Order, delivery: Delivery
+) -> None:
+    await delivery.replies.queue(SELLER, order.number, "Hi", [], source="5001-17", notice=NOTICE)
+    stub.fail_next(1, apply=True)
+    await delivery.dispatcher.deliver_due()
+    delivery.clock.advance(600)
+    await delivery.dispatcher.deliver_due()
+    row = await the_row(db)
+    assert row.delivered_at is not None and row.attempts == 2
+    posts = stub.requests_for(f"/v1/orders/{order.id}/messages", "POST")
+    assert [r.idempotency_key for r in posts] == [row.idempotency_key] * 2
+    assert len(await seller_messages(db, order.id)) == 1
+
+
+async def test_a_long_outage_keeps_the_reply_until_the_marketplace_is_back(
+    db: Database, stub: MarketplaceStub, order: Order, delivery: Delivery
+) -> None:
+    await delivery.replies.queue(
+        SELLER, order.number, "Still there?", [], source="5001-12", notice=NOTICE
+    )
+    with stub.outage(drop=True):
+        for _ in range(5):
+            assert await delivery.dispatcher.deliver_due() == 0
+            delivery.clock.advance(600)
+    row = await the_row(db)
+    assert row.delivered_at is None and row.failed_at is None
+    assert await notices(db) == []
+    assert await delivery.dispatcher.deliver_due() == 1
+    assert [m["text"] for m in await seller_messages(db, order.id)] == ["Still there?"]
+
+
+class FlakyMessages:
+    """The real client, but the next message post finds the marketplace down."""
+
+    def __init__(self, inner: HttpMarketplace) -> None:
+        self.inner = inner
+        self.failures = 1
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    async def send_message(self, *args: Any, **kwargs: Any) -> Message:
+        if self.failures:
+            self.failures -= 1
+            raise MarketplaceUnavailable("down for maintenance")
+        return await self.inner.send_message(*args, **kwargs)
+
+
+async def test_files_already_uploaded_are_not_fetched_or_uploaded_again_on_retry(
+    db: Database, stub: MarketplaceStub, client: HttpMarketplace, order: Order
+) -> None:
+    clock, telegram = Clock(), TelegramFiles({"tg-photo": jpeg_with_gps()})
+    flaky = FlakyMessages(client)
+    replies = Replies(db, flaky, telegram.download, clock=clock)  # type: ignore[arg-type]
+    dispatcher = MarketplaceDispatcher(db, client, clock=clock)
+    dispatcher.kinds["message"] = replies.deliver
+    await replies.queue(SELLER, order.number, "", [PHOTO], source="5001-13", notice=None)
+    assert await dispatcher.deliver_due() == 0
+    assert len((await the_row(db)).payload["uploaded"]) == 1
+    clock.advance(600)
+    assert await dispatcher.deliver_due() == 1
+    assert telegram.downloads == 1
+    assert len(stub.requests_for("/v1/files", "POST")) == 1
+
+
+async def test_a_telegram_hiccup_while_fetching_a_file_waits_like_an_outage(
+    db: Database, order: Order, delivery: Delivery
+) -> None:
+    delivery.telegram.failures = 1
+    await delivery.replies.queue(
+        SELLER, order.number, "Pic", [PHOTO], source="5001-14", notice=None
+    )
+    assert await delivery.dispatcher.deliver_due() == 0
+    assert (await the_row(db)).failed_at is None
+    delivery.clock.advance(600)
+    assert await delivery.dispatcher.deliver_due() == 1
+
+
+async def test_a_refused_reply_is_reported_to_the_seller_and_not_retried(
+    db: Database, stub: MarketplaceStub, order: Order, delivery: Delivery
+) -> None:
+    await delivery.replies.queue(
+        SELLER, order.number, "x" * 4001, [], source="5001-15", notice=NOTICE
+    )
+    await delivery.dispatcher.deliver_due()
+    row = await the_row(db)
+    assert row.failed_at is not None
+    [notice] = await notices(db)
+    assert notice.startswith("⛔ The marketplace refused your message")
+    delivery.clock.advance(3600)
+    assert await delivery.dispatcher.deliver_due() == 0
+    assert await seller_messages(db, order.id) == []
+
+
+async def test_the_same_telegram_message_is_queued_once(
+    db: Database, order: Order, delivery: Delivery
+) -> None:
+    await delivery.replies.queue(SELLER, order.number, "Hi", [], source="5001-16", notice=None)
+    with pytest.raises(AlreadyQueued):
+        await delivery.replies.queue(SELLER, order.number, "Hi", [], source="5001-16", notice=None)
