@@ -347,7 +347,7 @@ async def test_files_already_uploaded_are_not_fetched_or_uploaded_again_on_retry
 ) -> None:
     clock, telegram = Clock(), TelegramFiles({"tg-photo": jpeg_with_gps()})
     flaky = FlakyMessages(client)
-    replies = Replies(db, flaky, telegram.download, clock=clock)  # type: ignore[arg-type]
+    replies = Replies(db, flaky, telegram.download, clock=clock)
     dispatcher = MarketplaceDispatcher(db, client, clock=clock)
     dispatcher.kinds["message"] = replies.deliver
     await replies.queue(SELLER, order.number, "", [PHOTO], source="5001-13", notice=None)
