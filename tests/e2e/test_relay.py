@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import html
 import io
+import re
 
 from PIL import Image
 from sqlalchemy import select
 
+from bot.domain.relay_text import utf16_len
 from storage.models import SandboxFile, SandboxRecord
 from tests.e2e.conftest import RunningBot
 from tests.e2e.helpers import paid_demo_order
-from tests.support.images import jpeg_with_gps
+from tests.support.images import MINIMAL_PDF, jpeg_with_gps
 from tests.support.telegram_stub import StubUser, TelegramStub
 
 
@@ -97,3 +100,105 @@ async def test_contact_cards_and_locations_are_refused_and_nothing_is_forwarded(
     await english_seller.wait_for(lambda m: "Locations are not passed on" in (m.text or ""))
     assert await seller_messages(bot, order.id) == []
     assert telegram.calls_of("forwardMessage") == []
+
+
+async def test_a_long_buyer_message_and_a_pdf_arrive_split_renamed_with_a_reply_button(
+    bot: RunningBot, telegram: TelegramStub, english_seller: StubUser
+) -> None:
+    order, _ = await paid_demo_order(bot, english_seller)
+    assert bot.rt.sandbox is not None
+    long_text = "Dear seller, " + "the parcel must arrive before Friday. " * 200
+    await bot.rt.sandbox.buyer_writes(
+        order.id, long_text, [("Ivan Petrov CV 0888123456.pdf", "application/pdf", MINIMAL_PDF)]
+    )
+    document = await english_seller.wait_for(lambda m: m.document is not None, timeout=10)
+    assert document.filename == f"order-{order.number}-file-1.pdf"
+    assert document.document == MINIMAL_PDF
+    assert "Reply" in document.button_texts
+    parts = [m for m in english_seller.messages if "Friday" in (m.text or "")]
+    assert len(parts) == 2
+    assert all(order.number in (m.text or "") for m in parts)
+    # Telegram counts UTF-16 units of the text once the HTML is parsed.
+    shown = [html.unescape(re.sub(r"<[^>]+>", "", m.text or "")) for m in parts]
+    assert all(utf16_len(text) <= 4096 for text in shown)
+    assert "".join(p.text or "" for p in parts).count("Friday") == 200
+
+
+async def test_a_reply_by_button_hides_links_behind_words_and_mentions(
+    bot: RunningBot, english_seller: StubUser
+) -> None:
+    order, sale = await paid_demo_order(bot, english_seller)
+    await english_seller.press(sale, "Details")
+    card = await english_seller.wait_for(lambda m: "Message buyer" in m.button_texts)
+    await english_seller.press(card, "Message buyer")
+    await english_seller.wait_for(lambda m: "Write your message" in (m.text or ""))
+    text = "See the photos here, or ask Ivan."
+    await english_seller.send_with_entities(
+        text,
+        [
+            {"type": "text_link", "offset": 15, "length": 4, "url": "https://t.me/ivan_shop"},
+            {
+                "type": "text_mention",
+                "offset": 28,
+                "length": 4,
+                "user": {"id": 99, "is_bot": False, "first_name": "Ivan"},
+            },
+        ],
+    )
+    hidden = await english_seller.wait_for(lambda m: "Hidden from your message" in (m.text or ""))
+    assert "messenger handles" in (hidden.text or "")
+    await english_seller.wait_for(lambda m: (m.text or "").startswith("✅"), timeout=10)
+    [sent] = await seller_messages(bot, order.id)
+    assert "ivan_shop" not in sent["text"] and "Ivan" not in sent["text"]
+    assert sent["text"].startswith("See the photos here")
+    assert "[•••]" in sent["text"]
+
+
+async def test_voice_stickers_venues_and_forged_files_are_refused_in_a_reply(
+    bot: RunningBot, telegram: TelegramStub, english_seller: StubUser
+) -> None:
+    order, _ = await paid_demo_order(bot, english_seller)
+    assert bot.rt.sandbox is not None
+    await bot.rt.sandbox.buyer_writes(order.id, "Can you send a picture?")
+    relayed = await english_seller.wait_for(lambda m: "send a picture" in (m.text or ""))
+    await english_seller.send_voice()
+    await english_seller.wait_for(lambda m: "carry your voice" in (m.text or ""))
+    await english_seller.send_sticker()
+    await english_seller.wait_for(lambda m: "Stickers are not passed on" in (m.text or ""))
+    await english_seller.send_venue()
+    await english_seller.wait_for(lambda m: "Locations are not passed on" in (m.text or ""))
+    await english_seller.send_document(
+        b"MZ\x90\x00" + b"\x00" * 200, "photo.jpg", "image/jpeg", reply_to=relayed
+    )
+    await english_seller.wait_for(lambda m: "none of them" in (m.text or ""))
+    assert await seller_messages(bot, order.id) == []
+    assert telegram.calls_of("forwardMessage") == []
+    assert telegram.calls_of("copyMessage") == []
+
+
+async def test_cancel_leaves_the_compose_step_and_sends_nothing(
+    bot: RunningBot, english_seller: StubUser
+) -> None:
+    order, sale = await paid_demo_order(bot, english_seller)
+    await english_seller.press(sale, "Details")
+    card = await english_seller.wait_for(lambda m: "Message buyer" in m.button_texts)
+    await english_seller.press(card, "Message buyer")
+    await english_seller.wait_for(lambda m: "Write your message" in (m.text or ""))
+    await english_seller.send("/cancel")
+    await english_seller.wait_for(lambda m: "Nothing was sent to the buyer" in (m.text or ""))
+    await english_seller.send("Hello there")
+    await english_seller.wait_for(lambda m: "reply to their message" in (m.text or ""))
+    await bot.settle()
+    assert await seller_messages(bot, order.id) == []
+
+
+async def test_an_edited_reply_is_not_sent_again(bot: RunningBot, english_seller: StubUser) -> None:
+    order, _ = await paid_demo_order(bot, english_seller)
+    assert bot.rt.sandbox is not None
+    await bot.rt.sandbox.buyer_writes(order.id, "Which colour?")
+    relayed = await english_seller.wait_for(lambda m: "Which colour" in (m.text or ""))
+    sent = await english_seller.reply(relayed, "Red")
+    await english_seller.wait_for(lambda m: (m.text or "").startswith("✅"), timeout=10)
+    await english_seller.edit(sent, "Blue")
+    await english_seller.wait_for(lambda m: "do not reach the buyer" in (m.text or ""))
+    assert [m["text"] for m in await seller_messages(bot, order.id)] == ["Red"]
