@@ -27,6 +27,7 @@ from typing import Any
 
 from sqlalchemy import select
 from telegram import Message, Update
+from telegram.error import BadRequest
 from telegram.ext import (
     ApplicationHandlerStop,
     BaseHandler,
@@ -35,7 +36,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.domain.files import FileRefused, check_size, safe_filename
+from bot.domain.files import FileRefusal, FileRefused, check_size, safe_filename
 from bot.domain.masking import mask_contacts
 from bot.domain.relay_text import MARKETPLACE_TEXT_LIMIT
 from bot.files import clean_file
@@ -143,7 +144,12 @@ async def _files(message: Message, context: Context, number: str) -> list[Outgoi
     else:
         return []
     check_size(source.file_size)
-    telegram_file = await context.bot.get_file(source.file_id)
+    try:
+        telegram_file = await context.bot.get_file(source.file_id)
+    except BadRequest as exc:  # Telegram refuses bots files over 20 MB, even of unknown size
+        too_big = "too big" in exc.message.lower()
+        reason = FileRefusal.TOO_BIG if too_big else FileRefusal.UNREADABLE
+        raise FileRefused(reason, exc.message) from exc
     check_size(telegram_file.file_size)
     data = bytes(await telegram_file.download_as_bytearray())
     cleaned = clean_file(data)
