@@ -6,6 +6,7 @@ here go straight into ``application.update_queue``.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import logging
@@ -15,11 +16,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from telegram import Update
+from telegram import Bot, Update
 
 from bot import metrics
 from bot.inbox import Outcome
@@ -31,6 +34,8 @@ log = logging.getLogger(__name__)
 
 OPENAPI = Path(__file__).with_name("openapi.json")
 _SELLER_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,100}$")
+#: seconds /healthz waits for the database before answering 503
+HEALTH_TIMEOUT = 5.0
 
 
 class BodyTooLarge(Exception):
@@ -47,7 +52,8 @@ def problem(status: int, title: str, detail: str | None = None) -> JSONResponse:
 async def read_body(request: Request, limit: int) -> bytes:
     """The request body, refusing more than ``limit`` bytes without reading it all."""
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
+    # isdigit() alone accepts "²" (headers are latin-1), which int() refuses.
+    if declared is not None and declared.isascii() and declared.isdigit() and int(declared) > limit:
         raise BodyTooLarge
     chunks, size = [], 0
     async for chunk in request.stream():
@@ -62,6 +68,28 @@ def secret_matches(given: str | None, expected: str) -> bool:
     return given is not None and hmac.compare_digest(given.encode(), expected.encode())
 
 
+def parse_update(body: bytes, bot: Bot) -> Update | None:
+    """The Telegram update in ``body``, or None when it is not one."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or type(data.get("update_id")) is not int:
+        return None
+    try:
+        return Update.de_json(data, bot)
+    except Exception:  # PTB's parsers raise whatever a malformed field makes them raise
+        return None
+
+
+async def not_found(request: Request, exc: Exception) -> Response:
+    """Starlette's own 404/405 as problem details, like every other refusal here."""
+    assert isinstance(exc, HTTPException)
+    response = problem(exc.status_code, exc.detail)
+    response.headers.update(exc.headers or {})
+    return response
+
+
 def build_http_app(runtime: Runtime) -> Starlette:
     settings = runtime.settings
     limit = settings.max_request_bytes
@@ -73,7 +101,12 @@ def build_http_app(runtime: Runtime) -> Starlette:
         except BodyTooLarge:
             metrics.WEBHOOKS.labels("too_large").inc()
             return problem(413, "Payload too large")
-        outcome = await runtime.receiver.receive(body, request.headers)
+        try:
+            outcome = await runtime.receiver.receive(body, request.headers)
+        except (SQLAlchemyError, OSError) as exc:
+            log.error("webhook not stored, the database failed: %s", type(exc).__name__)
+            metrics.WEBHOOKS.labels("unavailable").inc()
+            return problem(503, "Database unavailable", "not stored; deliver it again later")
         metrics.WEBHOOKS.labels(outcome.value).inc()
         metrics.WEBHOOK_SECONDS.observe(time.perf_counter() - started)
         if outcome is Outcome.BAD_SIGNATURE:
@@ -125,12 +158,9 @@ def build_http_app(runtime: Runtime) -> Starlette:
         if not secret_matches(given, expected.get_secret_value()):
             return problem(401, "Unauthorized")
         try:
-            data = json.loads(await read_body(request, limit))
-            update = Update.de_json(data, runtime.application.bot)
+            update = parse_update(await read_body(request, limit), runtime.application.bot)
         except BodyTooLarge:
             return problem(413, "Payload too large")
-        except (ValueError, TypeError, KeyError):
-            return problem(400, "Malformed update")
         if update is None:
             return problem(400, "Malformed update")
         await runtime.application.update_queue.put(update)
@@ -138,7 +168,8 @@ def build_http_app(runtime: Runtime) -> Starlette:
 
     async def healthz(request: Request) -> Response:
         try:
-            await runtime.db.ping()
+            async with asyncio.timeout(HEALTH_TIMEOUT):
+                await runtime.db.ping()
         except Exception as exc:
             log.warning("health check failed: %s", type(exc).__name__)
             return JSONResponse({"status": "unavailable", "database": "down"}, status_code=503)
@@ -159,4 +190,4 @@ def build_http_app(runtime: Runtime) -> Starlette:
         Route("/metrics", metrics_endpoint, methods=["GET"]),
         Route("/openapi.json", openapi, methods=["GET"]),
     ]
-    return Starlette(routes=routes)
+    return Starlette(routes=routes, exception_handlers={HTTPException: not_found})
