@@ -1,85 +1,21 @@
-"""What the loopback Bot API keeps and simulates: bot messages, and users who talk to the bot."""
+"""People who talk to the bot through the loopback Bot API: what they send, press and see.
+
+Every ``send_*`` queues the update Telegram would deliver and returns its ``message`` dict;
+``next_message``/``wait_for`` await the bot's next message (or edit) in the chat, never sleeping.
+"""
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from tests.support.telegram_stub_records import BotMessage
 
 if TYPE_CHECKING:
     from tests.support.telegram_stub import TelegramStub
 
-
-@dataclass
-class BotMessage:
-    """A message the bot sent (or an edit of one), as the chat shows it."""
-
-    message_id: int
-    chat_id: int
-    method: str
-    text: str | None = None
-    parse_mode: str | None = None
-    reply_markup: dict[str, Any] | None = None
-    reply_to_message_id: int | None = None
-    photo: bytes | None = None
-    document: bytes | None = None
-    filename: str | None = None
-    mime_type: str | None = None
-    file_id: str | None = None
-    edited: bool = False
-    date: int = field(default_factory=lambda: int(time.time()))
-    date_monotonic: float = field(default_factory=time.monotonic)
-
-    @property
-    def buttons(self) -> list[tuple[str, str | None]]:
-        rows = (self.reply_markup or {}).get("inline_keyboard", [])
-        return [(b["text"], b.get("callback_data")) for row in rows for b in row]
-
-    @property
-    def button_texts(self) -> list[str]:
-        return [text for text, _ in self.buttons]
-
-    def edited_copy(self, **changes: Any) -> BotMessage:
-        return dataclasses.replace(self, edited=True, **changes)
-
-    def as_dict(self, stub: TelegramStub) -> dict[str, Any]:
-        message: dict[str, Any] = {
-            "message_id": self.message_id,
-            "date": self.date,
-            "chat": {"id": self.chat_id, "type": "private", "first_name": "User"},
-            "from": stub.bot_user(),
-        }
-        if self.edited:
-            message["edit_date"] = int(time.time())
-        if self.photo is not None:
-            message["photo"] = [
-                {
-                    "file_id": self.file_id,
-                    "file_unique_id": f"u{self.file_id}",
-                    "width": 800,
-                    "height": 600,
-                    "file_size": len(self.photo),
-                }
-            ]
-            if self.text:
-                message["caption"] = self.text
-        elif self.document is not None:
-            message["document"] = {
-                "file_id": self.file_id,
-                "file_unique_id": f"u{self.file_id}",
-                "file_name": self.filename,
-                "mime_type": self.mime_type,
-                "file_size": len(self.document),
-            }
-            if self.text:
-                message["caption"] = self.text
-        elif self.text is not None:
-            message["text"] = self.text
-        if self.reply_markup:
-            message["reply_markup"] = self.reply_markup
-        return message
+ButtonChoice = str | Callable[[str, str | None], bool]
 
 
 class StubUser:
@@ -101,11 +37,11 @@ class StubUser:
         self.username = username
         self._cursor = 0
         self._answers_seen = 0
-        self._query_ids = 0
 
-    # -- what the user sends -----------------------------------------------------------------
+    # -- what the user sends ------------------------------------------------------------------
 
-    def _user(self) -> dict[str, Any]:
+    def as_user(self) -> dict[str, Any]:
+        """This user as a Bot API ``User``."""
         user: dict[str, Any] = {"id": self.user_id, "is_bot": False, "first_name": self.first_name}
         if self.language_code:
             user["language_code"] = self.language_code
@@ -113,52 +49,72 @@ class StubUser:
             user["username"] = self.username
         return user
 
-    def _message(self, reply_to: BotMessage | None = None, **fields: Any) -> dict[str, Any]:
+    def _message(
+        self, reply_to: BotMessage | dict[str, Any] | None = None, **fields: Any
+    ) -> dict[str, Any]:
         message = {
             "message_id": self.stub.next_message_id(self.chat_id),
+            "from": self.as_user(),
+            "chat": self.stub.chat(self.chat_id),
             "date": int(time.time()),
-            "chat": {"id": self.chat_id, "type": "private", "first_name": self.first_name},
-            "from": self._user(),
             **fields,
         }
-        if reply_to is not None:
-            message["reply_to_message"] = reply_to.as_dict(self.stub)
+        if isinstance(reply_to, BotMessage):
+            message["reply_to_message"] = self.stub.render(self._current(reply_to), nested=True)
+        elif reply_to is not None:
+            message["reply_to_message"] = {
+                k: v for k, v in reply_to.items() if k != "reply_to_message"
+            }
         return message
 
     async def _push(self, message: dict[str, Any], kind: str = "message") -> dict[str, Any]:
         await self.stub.push_update({kind: message})
         return message
 
-    async def send(self, text: str) -> dict[str, Any]:
+    async def send(
+        self, text: str, reply_to: BotMessage | dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Type ``text``; a leading /command gets its ``bot_command`` entity."""
         fields: dict[str, Any] = {"text": text}
         if text.startswith("/"):
             fields["entities"] = [
                 {"type": "bot_command", "offset": 0, "length": len(text.split()[0])}
             ]
-        return await self._push(self._message(**fields))
+        return await self._push(self._message(reply_to=reply_to, **fields))
 
-    async def reply(self, to: BotMessage, text: str) -> dict[str, Any]:
-        return await self._push(self._message(reply_to=to, text=text))
+    async def command(self, command: str) -> dict[str, Any]:
+        """Send a command: ``await user.command("/order 100234")`` (the slash is optional)."""
+        return await self.send(command if command.startswith("/") else f"/{command}")
 
-    async def send_with_entities(self, text: str, entities: list[dict[str, Any]]) -> dict[str, Any]:
-        return await self._push(self._message(text=text, entities=entities))
+    async def reply(self, to: BotMessage | dict[str, Any], text: str) -> dict[str, Any]:
+        """Reply to a message (the bot's, or one of this user's own dicts) with text."""
+        return await self.send(text, reply_to=to)
+
+    async def send_with_entities(
+        self,
+        text: str,
+        entities: list[dict[str, Any]],
+        reply_to: BotMessage | dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Text with the entities a client would attach (``text_link``, ``text_mention``...)."""
+        return await self._push(self._message(reply_to=reply_to, text=text, entities=entities))
 
     async def send_photo(
-        self, data: bytes, caption: str | None = None, reply_to: BotMessage | None = None
+        self,
+        data: bytes,
+        caption: str | None = None,
+        reply_to: BotMessage | dict[str, Any] | None = None,
+        media_group_id: str | None = None,
     ) -> dict[str, Any]:
-        file_id = self.stub.store_file(data, "photo.jpg", "image/jpeg")
-        photo = [
-            {
-                "file_id": file_id,
-                "file_unique_id": f"u{file_id}",
-                "width": 800,
-                "height": 600,
-                "file_size": len(data),
-            }
-        ]
-        fields: dict[str, Any] = {"photo": photo}
+        from tests.support.telegram_stub_media import image_size
+
+        size = image_size(data) or (800, 600)
+        file_id = self.stub.store_file(data, "photo.jpg", "image/jpeg", "photo", size)
+        fields: dict[str, Any] = {"photo": self.stub.file(file_id).photo_sizes()}
         if caption:
             fields["caption"] = caption
+        if media_group_id:
+            fields["media_group_id"] = media_group_id
         return await self._push(self._message(reply_to=reply_to, **fields))
 
     async def send_document(
@@ -167,41 +123,43 @@ class StubUser:
         filename: str,
         mime_type: str,
         caption: str | None = None,
-        reply_to: BotMessage | None = None,
+        reply_to: BotMessage | dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        file_id = self.stub.store_file(data, filename, mime_type)
-        document = {
-            "file_id": file_id,
-            "file_unique_id": f"u{file_id}",
-            "file_name": filename,
-            "mime_type": mime_type,
-            "file_size": len(data),
-        }
-        fields: dict[str, Any] = {"document": document}
+        file_id = self.stub.store_file(data, filename, mime_type, "document")
+        fields: dict[str, Any] = {"document": self.stub.file(file_id).document()}
         if caption:
             fields["caption"] = caption
         return await self._push(self._message(reply_to=reply_to, **fields))
 
-    async def send_contact(self, phone_number: str = "+359888123456") -> dict[str, Any]:
-        contact = {"phone_number": phone_number, "first_name": self.first_name}
+    async def send_contact(
+        self, phone_number: str = "+359888123456", first_name: str | None = None
+    ) -> dict[str, Any]:
+        contact = {"phone_number": phone_number, "first_name": first_name or self.first_name}
+        if first_name is None:
+            contact["user_id"] = self.user_id
         return await self._push(self._message(contact=contact))
 
-    async def send_location(self) -> dict[str, Any]:
-        return await self._push(self._message(location={"latitude": 42.69, "longitude": 23.32}))
+    async def send_location(
+        self, latitude: float = 42.6977, longitude: float = 23.3219
+    ) -> dict[str, Any]:
+        return await self._push(
+            self._message(location={"latitude": latitude, "longitude": longitude})
+        )
 
-    async def send_venue(self) -> dict[str, Any]:
-        venue = {
-            "location": {"latitude": 42.69, "longitude": 23.32},
-            "title": "Shop",
-            "address": "ul. Vitosha 1, Sofia",
-        }
-        return await self._push(self._message(venue=venue))
+    async def send_venue(
+        self, title: str = "Shop", address: str = "ul. Vitosha 1, Sofia"
+    ) -> dict[str, Any]:
+        location = {"latitude": 42.6977, "longitude": 23.3219}
+        venue = {"location": location, "title": title, "address": address}
+        return await self._push(self._message(venue=venue, location=location))
 
-    async def send_poll(self) -> dict[str, Any]:
+    async def send_poll(
+        self, question: str = "Size?", options: tuple[str, ...] = ("M", "L")
+    ) -> dict[str, Any]:
         poll = {
-            "id": "poll-1",
-            "question": "Size?",
-            "options": [{"text": "M", "voter_count": 0}, {"text": "L", "voter_count": 0}],
+            "id": f"poll-{self.user_id}-{time.monotonic_ns()}",
+            "question": question,
+            "options": [{"text": option, "voter_count": 0} for option in options],
             "total_voter_count": 0,
             "is_closed": False,
             "is_anonymous": True,
@@ -210,69 +168,117 @@ class StubUser:
         }
         return await self._push(self._message(poll=poll))
 
-    async def send_sticker(self) -> dict[str, Any]:
+    async def send_sticker(self, emoji: str = "👍") -> dict[str, Any]:
+        file_id = self.stub.store_file(b"RIFF-webp-sticker", None, "image/webp", "sticker")
         sticker = {
-            "file_id": "sticker-1",
-            "file_unique_id": "usticker-1",
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
             "type": "regular",
             "width": 512,
             "height": 512,
             "is_animated": False,
             "is_video": False,
+            "emoji": emoji,
         }
         return await self._push(self._message(sticker=sticker))
 
-    async def send_voice(self) -> dict[str, Any]:
-        voice = {"file_id": "voice-1", "file_unique_id": "uvoice-1", "duration": 3}
+    async def send_voice(self, duration: int = 3) -> dict[str, Any]:
+        file_id = self.stub.store_file(b"OggS-voice", None, "audio/ogg", "voice")
+        voice = {"file_id": file_id, "file_unique_id": f"u{file_id}", "duration": duration}
         return await self._push(self._message(voice=voice))
 
     async def edit(self, message: dict[str, Any], text: str) -> dict[str, Any]:
+        """Edit one of this user's own text messages."""
         edited = {**message, "text": text, "edit_date": int(time.time())}
         return await self._push(edited, kind="edited_message")
 
-    async def press(self, message: BotMessage, button: str) -> None:
-        """Press the inline button with this text (or the one whose text contains it)."""
+    async def block(self) -> None:
+        """Block the bot: its calls to this chat answer 403, and it hears so."""
+        self.stub.blocked_chats.add(self.chat_id)
+        await self._member_update("member", "kicked")
+
+    async def unblock(self) -> None:
+        self.stub.blocked_chats.discard(self.chat_id)
+        await self._member_update("kicked", "member")
+
+    async def _member_update(self, old: str, new: str) -> None:
+        def member(status: str) -> dict[str, Any]:
+            extra = {"until_date": 0} if status == "kicked" else {}
+            return {"user": self.stub.bot_user(), "status": status, **extra}
+
+        update = {
+            "chat": self.stub.chat(self.chat_id),
+            "from": self.as_user(),
+            "date": int(time.time()),
+            "old_chat_member": member(old),
+            "new_chat_member": member(new),
+        }
+        await self.stub.push_update({"my_chat_member": update})
+
+    async def press(self, message: BotMessage, button: ButtonChoice) -> str:
+        """Press an inline button: by its exact text, the only one containing that text, or the
+        first for which ``button(text, callback_data)`` holds. Returns the callback query id."""
         current = self._current(message)
-        exact = [data for text, data in current.buttons if text == button]
-        partial = [data for text, data in current.buttons if button in text]
-        found = exact or (partial if len(partial) == 1 else [])
+        if callable(button):
+            found = [(t, d) for t, d in current.buttons if button(t, d)][:1]
+        else:
+            exact = [(t, d) for t, d in current.buttons if t == button]
+            partial = [(t, d) for t, d in current.buttons if button in t]
+            found = exact or (partial if len(partial) == 1 else [])
         if not found:
             raise AssertionError(f"no button {button!r} in {current.button_texts}")
-        await self.press_data(current, found[0] or "")
+        text, data = found[0]
+        if data is None:
+            raise AssertionError(f"button {text!r} opens a link; it has no callback data")
+        return await self.press_data(current, data)
 
-    async def press_data(self, message: BotMessage, data: str) -> None:
-        """Send callback data as if a button carried it (also data the bot never made)."""
-        self._query_ids += 1
+    async def press_data(self, message: BotMessage, data: str) -> str:
+        """Send callback data as if a button on ``message`` carried it (also data the bot never
+        made, or a button from another user's chat)."""
+        current = self._current(message)
+        if current.deleted:
+            raise AssertionError(f"message {current.message_id} was deleted")
+        query_id = self.stub.new_query(self.user_id)
         query = {
-            "id": f"{self.user_id}-{self._query_ids}",
-            "from": self._user(),
+            "id": query_id,
+            "from": self.as_user(),
             "chat_instance": f"ci-{self.chat_id}",
-            "message": {
-                **self._current(message).as_dict(self.stub),
-                "chat": {"id": self.chat_id, "type": "private", "first_name": self.first_name},
-            },
+            # A message from another chat is replayed as if it sat in this user's own chat.
+            "message": {**self.stub.render(current), "chat": self.stub.chat(self.chat_id)},
             "data": data,
         }
         await self.stub.push_update({"callback_query": query})
+        return query_id
 
     def _current(self, message: BotMessage) -> BotMessage:
-        latest = [
-            m for m in self.stub.events(message.chat_id) if m.message_id == message.message_id
-        ]
-        return latest[-1] if latest else message
+        return self.stub.latest(message)
 
-    # -- what the user sees ------------------------------------------------------------------
+    # -- what the user sees -------------------------------------------------------------------
 
     @property
     def messages(self) -> list[BotMessage]:
-        """Every bot message in the chat, as it looks now."""
+        """Every bot message in the chat, as it looks now (deleted ones left out)."""
         current: dict[int, BotMessage] = {}
         for event in self.stub.events(self.chat_id):
             current[event.message_id] = event
-        return list(current.values())
+        return [m for m in current.values() if not self.stub.latest(m).deleted]
 
-    async def next_message(self, timeout: float = 5.0) -> BotMessage:
-        """The next bot message (or edit) in this chat not yet looked at."""
+    def versions(self, message: BotMessage) -> list[BotMessage]:
+        """The message as first sent and after each edit."""
+        return [m for m in self.stub.events(self.chat_id) if m.message_id == message.message_id]
+
+    @property
+    def answered_callbacks(self) -> list[dict[str, Any]]:
+        """The bot's answers to this user's button presses: text, show_alert, url."""
+        return list(self.stub.answers(self.user_id))
+
+    async def next_message(
+        self, timeout: float = 5.0, predicate: Callable[[BotMessage], bool] | None = None
+    ) -> BotMessage:
+        """The next bot message (or edit) in this chat not yet looked at; with ``predicate``,
+        the next one that matches it, skipping the others."""
+        if predicate is not None:
+            return await self.wait_for(predicate, timeout)
         events = self.stub.events(self.chat_id)
         if not await self.stub.wait_changed(lambda: len(events) > self._cursor, timeout):
             raise AssertionError(
