@@ -9,16 +9,27 @@ a record that already exists means another sweep or process sent it, so nothing 
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
-from collections import defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, exists, func, or_, select, union
+from sqlalchemy import (
+    ColumnElement,
+    SQLColumnExpression,
+    and_,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.domain.deadlines import (
@@ -28,11 +39,10 @@ from bot.domain.deadlines import (
     StallThresholds,
     local_date,
     stall_reasons,
-    urgency,
 )
-from bot.domain.lifecycle import Status
-from bot.i18n import Gettext
-from bot.notify import Defaults, message_params, reader_for
+from bot.domain.lifecycle import FINAL_STATUSES, Status
+from bot.i18n import pick_locale, translator
+from bot.notify import Defaults, message_params
 from bot.telegram_outbox import enqueue_many, outbox_row
 from handlers.callback_data import Action, OrderCallback
 from handlers.views import Reader
@@ -42,6 +52,10 @@ from storage.models import DigestRecord, Order, Seller, TelegramAccount
 log = logging.getLogger(__name__)
 
 MAX_LISTED = 10
+_BATCH = 500
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 _COLUMNS = (
     Order.seller_id,
     Order.number,
@@ -57,6 +71,23 @@ _COLUMNS = (
     Order.return_answered_at,
     Order.snoozed_until,
 )
+
+
+@dataclass(slots=True)
+class Stalled:
+    """One seller's stalled orders: how many in all, and the listed ones, most urgent first."""
+
+    total: int
+    #: (position, number, clock, reasons), most urgent first
+    orders: list[tuple[int, str, OrderClock, tuple[StallReason, ...]]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Batch:
+    """Digests rendered and waiting for their transaction."""
+
+    records: list[dict[str, Any]]
+    messages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 class Reminders:
@@ -81,33 +112,45 @@ class Reminders:
         groups = await self._due_groups(now, force)
         if not groups:
             return 0
-        rows = await self._candidates(now, groups)
-        by_seller: dict[str, list[tuple[str, OrderClock]]] = defaultdict(list)
-        for row in rows:
+        stalled: dict[str, Stalled] = {}
+        for (
+            seller_id,
+            number,
+            status,
+            placed_at,
+            paid_at,
+            ship_by,
+            deliver_by,
+            shipped_at,
+            completed_at,
+            delivered_at,
+            requested,
+            answered,
+            snoozed,
+            position,
+            total,
+        ) in await self._candidates(now, groups):
             clock = OrderClock(
-                status=Status(row.status),
-                placed_at=row.placed_at,
-                paid_at=row.paid_at,
-                ship_by=row.ship_by,
-                deliver_by=row.deliver_by,
-                shipped_at=row.shipped_at,
-                completed_at=row.completed_at,
-                delivered_at=row.delivered_at,
-                return_requested_at=row.return_requested_at,
-                return_answered_at=row.return_answered_at,
-                snoozed_until=row.snoozed_until,
+                status=Status(status),
+                placed_at=placed_at,
+                paid_at=paid_at,
+                ship_by=ship_by,
+                deliver_by=deliver_by,
+                shipped_at=shipped_at,
+                completed_at=completed_at,
+                delivered_at=delivered_at,
+                return_requested_at=requested,
+                return_answered_at=answered,
+                snoozed_until=snoozed,
             )
-            by_seller[row.seller_id].append((row.number, clock))
-        stalled: dict[str, list[tuple[str, OrderClock, tuple[StallReason, ...]]]] = {}
-        for seller_id, orders in by_seller.items():
-            found = [
-                (number, clock, reasons)
-                for number, clock in orders
-                if (reasons := stall_reasons(clock, now, self._thresholds))
-            ]
-            if found:
-                found.sort(key=lambda item: urgency(item[1], item[2], now, self._thresholds))
-                stalled[seller_id] = found
+            # The query chose and ranked the rows by the domain's rules (the tests hold the two
+            # together); the domain has the last word on why each one is listed.
+            reasons = stall_reasons(clock, now, self._thresholds)
+            if reasons:
+                entry = stalled.setdefault(seller_id, Stalled(total=total))
+                entry.orders.append((position, number, clock, reasons))
+        for entry in stalled.values():
+            entry.orders.sort()
         sent = await self._send(now, stalled)
         if sent:
             self._on_queued()
@@ -133,170 +176,291 @@ class Reminders:
     async def _candidates(
         self, now: datetime, groups: dict[tuple[str, int], date]
     ) -> Sequence[Any]:
-        t = self._thresholds
+        """The most urgent stalled orders of each due seller (at most :data:`MAX_LISTED`).
+
+        :func:`stall_reasons` and :func:`urgency` in SQL (the tests hold the two together), so
+        only the listed rows come back to Python, however many orders a seller neglects. Each
+        rule is one index-friendly select (an OR across them would scan every order) that takes
+        the orders whose most severe reason it is; a row carries its ``position`` in the
+        seller's list and the seller's ``total``.
+        """
         zone = func.coalesce(Seller.timezone, self._defaults.timezone)
         hour = func.coalesce(Seller.reminder_hour, self._defaults.reminder_hour)
-        due_seller = or_(
+        due_sellers = select(Seller.id).where(
+            Seller.digest_enabled.is_(True),
+            or_(
+                *(
+                    and_(
+                        zone == tz,
+                        hour == reminder_hour,
+                        ~exists().where(
+                            DigestRecord.seller_id == Seller.id, DigestRecord.local_date == day
+                        ),
+                    )
+                    for (tz, reminder_hour), day in groups.items()
+                )
+            ),
+            exists().where(
+                TelegramAccount.seller_id == Seller.id, TelegramAccount.active.is_(True)
+            ),
+        )
+        rules = self._rules(now)
+        awake = or_(Order.snoozed_until.is_(None), Order.snoozed_until <= now)
+        stalled = union_all(
             *(
-                and_(
-                    zone == tz,
-                    hour == reminder_hour,
-                    ~exists().where(
-                        DigestRecord.seller_id == Seller.id, DigestRecord.local_date == day
+                select(
+                    Order.id,
+                    Order.seller_id,
+                    literal(severity).label("severity"),
+                    deadline.label("deadline"),
+                    Order.placed_at,
+                    Order.number,
+                ).where(rule, awake, *(~earlier for _, earlier, _ in rules[:severity]))
+                for severity, (_, rule, deadline) in enumerate(rules)
+            )
+        ).subquery()
+        # urgency(): the most severe reason, then the earliest deadline of that reason (each is
+        # a moment of the order plus a constant, so the moment orders them), then the oldest.
+        ranked = (
+            select(
+                stalled.c.id,
+                func.row_number()
+                .over(
+                    partition_by=stalled.c.seller_id,
+                    order_by=(
+                        stalled.c.severity,
+                        stalled.c.deadline,
+                        stalled.c.placed_at,
+                        stalled.c.number,
                     ),
                 )
-                for (tz, reminder_hour), day in groups.items()
+                .label("position"),
+                func.count().over(partition_by=stalled.c.seller_id).label("total"),
             )
+            .where(stalled.c.seller_id.in_(due_sellers))
+            .subquery()
         )
-        # One index-friendly select per stall rule (an OR across them would scan every order);
-        # the domain then decides on just these rows.
-        stalled_ids = union(
-            select(Order.id).where(
-                Order.status == "PROCESSED",
-                func.coalesce(Order.paid_at, Order.placed_at) < now - t.start_within,
-            ),
-            select(Order.id).where(
-                Order.status.in_(("PROCESSED", "PROCESSING")),
-                Order.ship_by < now + t.ship_by_warning,
-            ),
-            select(Order.id).where(Order.status == "SHIPPED", Order.deliver_by < now),
-            select(Order.id).where(
-                Order.status == "COMPLETE",
-                Order.completed_at < now - t.verification_wait,
-                Order.delivered_at.is_(None),
-            ),
-            select(Order.id).where(
-                Order.return_requested_at.is_not(None), Order.return_answered_at.is_(None)
-            ),
-        )
-        stalled = Order.id.in_(select(stalled_ids.subquery().c.id))
         query = (
-            select(*_COLUMNS)
-            .join(Seller, Seller.id == Order.seller_id)
-            .where(
-                Seller.digest_enabled.is_(True),
-                due_seller,
-                Order.status.not_in(("REFUNDED", "CANCELLED")),
-                or_(Order.snoozed_until.is_(None), Order.snoozed_until <= now),
-                stalled,
-                exists().where(
-                    TelegramAccount.seller_id == Seller.id, TelegramAccount.active.is_(True)
-                ),
-            )
+            select(*_COLUMNS, ranked.c.position, ranked.c.total)
+            .join_from(ranked, Order, Order.id == ranked.c.id)
+            .where(ranked.c.position <= MAX_LISTED)
         )
         async with self._db.snapshot() as session:
-            return (await session.execute(query)).all()
+            # Core rows: the ORM's row machinery would cost more than the query itself.
+            connection = await session.connection()
+            return (await connection.execute(query)).all()
 
-    async def _send(
-        self,
-        now: datetime,
-        stalled: dict[str, list[tuple[str, OrderClock, tuple[StallReason, ...]]]],
-    ) -> int:
-        if not stalled:
-            return 0
+    def _rules(
+        self, now: datetime
+    ) -> list[tuple[StallReason, ColumnElement[bool], SQLColumnExpression[Any]]]:
+        """The rules of :func:`stall_reasons`, most severe first: (reason, rule, its moment).
+
+        A rule is never NULL (each guards its nullable columns), so ``~rule`` means "does not
+        apply". The return rule's range on the request, not IS NOT NULL, lets SQLite use an
+        index.
+        """
+        t = self._thresholds
+        before_shipping = Order.status.in_(("PROCESSED", "PROCESSING"))
+        has_ship_by = and_(before_shipping, Order.ship_by.is_not(None))
+        started = func.coalesce(Order.paid_at, Order.placed_at)
+        return [
+            (
+                StallReason.RETURN_UNANSWERED,
+                and_(
+                    Order.return_requested_at.is_not(None),
+                    Order.return_requested_at > _EPOCH,
+                    Order.status.not_in([status.value for status in FINAL_STATUSES]),
+                    or_(
+                        Order.return_answered_at.is_(None),
+                        Order.return_answered_at < Order.return_requested_at,
+                    ),
+                ),
+                Order.return_requested_at,
+            ),
+            (StallReason.SHIP_BY_PASSED, and_(has_ship_by, Order.ship_by < now), Order.ship_by),
+            (
+                StallReason.DELIVERY_OVERDUE,
+                and_(
+                    Order.status == "SHIPPED",
+                    Order.deliver_by.is_not(None),
+                    Order.deliver_by < now,
+                ),
+                Order.deliver_by,
+            ),
+            (
+                StallReason.SHIP_BY_SOON,
+                and_(has_ship_by, Order.ship_by < now + t.ship_by_warning),
+                Order.ship_by,
+            ),
+            (
+                StallReason.NOT_STARTED,
+                and_(Order.status == "PROCESSED", started < now - t.start_within),
+                started,
+            ),
+            (
+                StallReason.VERIFICATION_MISSING,
+                and_(
+                    Order.status == "COMPLETE",
+                    Order.completed_at.is_not(None),
+                    Order.completed_at < now - t.verification_wait,
+                    Order.delivered_at.is_(None),
+                ),
+                Order.completed_at,
+            ),
+        ]
+
+    async def _send(self, now: datetime, stalled: dict[str, Stalled]) -> int:
+        """Render and queue the digests, 500 sellers at a time.
+
+        A batch is rendered before its transaction opens, and while one batch is written the
+        next is rendered (the database works outside the interpreter lock).
+        """
         sent = 0
         seller_ids = list(stalled)
-        for start in range(0, len(seller_ids), 500):
-            batch = seller_ids[start : start + 500]
-            async with self._db.transaction() as session:
-                sellers = {
-                    s.id: s
-                    for s in (
-                        await session.scalars(select(Seller).where(Seller.id.in_(batch)))
-                    ).all()
-                }
-                records = [
-                    {
-                        "seller_id": seller_id,
-                        "local_date": local_date(now, self._zone(sellers.get(seller_id))),
-                        "order_count": len(stalled[seller_id]),
-                        "sent_at": now,
-                    }
-                    for seller_id in batch
-                ]
-                dialect = sqlite if self._db.is_sqlite else postgresql
-                claimed = set(
-                    (
-                        await session.scalars(
-                            dialect.insert(DigestRecord)
-                            .values(records)
-                            .on_conflict_do_nothing()
-                            .returning(DigestRecord.seller_id)
-                        )
-                    ).all()
-                )
-                accounts = (
-                    await session.scalars(
-                        select(TelegramAccount).where(
-                            TelegramAccount.seller_id.in_(claimed),
-                            TelegramAccount.active.is_(True),
-                        )
-                    )
-                ).all()
-                messages = []
-                for account in accounts:
-                    seller_id = account.seller_id or ""
-                    reader = reader_for(account, sellers.get(seller_id), self._defaults)
-                    text, markup = render_digest(stalled[seller_id], reader, now)
-                    day = local_date(now, reader.timezone).isoformat()
-                    params = {**message_params(account.chat_id, text, None), "reply_markup": markup}
-                    messages.append(
-                        outbox_row(
-                            account.chat_id,
-                            "sendMessage",
-                            params,
-                            dedupe_key=f"digest:{seller_id}:{day}:{account.chat_id}",
-                        )
-                    )
-                await enqueue_many(session, messages)
-                await session.commit()
-            sent += len(claimed)
+        writing: asyncio.Task[int] | None = None
+        try:
+            for start in range(0, len(seller_ids), _BATCH):
+                batch = await self._render(now, seller_ids[start : start + _BATCH], stalled)
+                if writing is not None:
+                    sent += await writing
+                writing = asyncio.create_task(self._queue(batch))
+            if writing is not None:
+                sent += await writing
+                writing = None
+        finally:
+            if writing is not None:
+                writing.cancel()
         log.info("stalled-orders digest queued for %d sellers", sent)
         return sent
 
-    def _zone(self, seller: Seller | None) -> str:
-        return (seller.timezone if seller else None) or self._defaults.timezone
+    async def _render(
+        self, now: datetime, seller_ids: list[str], stalled: dict[str, Stalled]
+    ) -> _Batch:
+        async with self._db.snapshot() as session:
+            zones: dict[str, str | None] = {
+                seller_id: zone
+                for seller_id, zone in await session.execute(
+                    select(Seller.id, Seller.timezone).where(Seller.id.in_(seller_ids))
+                )
+            }
+            accounts = (
+                await session.execute(
+                    select(
+                        TelegramAccount.seller_id,
+                        TelegramAccount.chat_id,
+                        TelegramAccount.locale,
+                        TelegramAccount.telegram_locale,
+                    ).where(
+                        TelegramAccount.seller_id.in_(seller_ids),
+                        TelegramAccount.active.is_(True),
+                    )
+                )
+            ).all()
+        batch = _Batch(
+            records=[
+                {
+                    "seller_id": seller_id,
+                    "local_date": local_date(now, self._zone(zones.get(seller_id))),
+                    "order_count": stalled[seller_id].total,
+                    "sent_at": now,
+                }
+                for seller_id in seller_ids
+            ]
+        )
+        for owner, chat_id, chosen, telegram_language in accounts:
+            seller_id = owner or ""  # never empty: selected by seller
+            reader = Reader(
+                locale=pick_locale(chosen, telegram_language, self._defaults.locale),
+                timezone=self._zone(zones.get(seller_id)),
+            )
+            text, markup = render_digest(stalled[seller_id], reader, now)
+            day = local_date(now, reader.timezone).isoformat()
+            params = {**message_params(chat_id, text, None), "reply_markup": markup}
+            batch.messages.setdefault(seller_id, []).append(
+                outbox_row(
+                    chat_id, "sendMessage", params, dedupe_key=f"digest:{seller_id}:{day}:{chat_id}"
+                )
+            )
+        return batch
+
+    async def _queue(self, batch: _Batch) -> int:
+        """Claim the batch's (seller, day) records and queue the claimed sellers' messages."""
+        dialect = sqlite if self._db.is_sqlite else postgresql
+        claim = (
+            dialect.insert(DigestRecord).on_conflict_do_nothing().returning(DigestRecord.seller_id)
+        )
+        async with self._db.transaction() as session:
+            connection = await session.connection()
+            claimed = set((await connection.execute(claim, batch.records)).scalars())
+            await enqueue_many(
+                session,
+                [row for seller_id in claimed for row in batch.messages.get(seller_id, ())],
+            )
+            await session.commit()
+        return len(claimed)
+
+    def _zone(self, zone: str | None) -> str:
+        return zone or self._defaults.timezone
 
 
-def _short(moment: datetime, zone: str) -> str:
-    """A compact local date and time for digest lines; the order card has the long form."""
-    return moment.astimezone(_zone_info(zone)).strftime("%d.%m %H:%M")
+@dataclass(frozen=True, slots=True)
+class _Phrases:
+    """A digest's wording in one language, translated and HTML-escaped once, not per line."""
+
+    zone: ZoneInfo
+    reasons: dict[StallReason, str]
+    header: str
+    more: str
+    footer: str
+    details: str
+    snooze: str
 
 
-@functools.cache
-def _zone_info(zone: str) -> ZoneInfo:
-    return ZoneInfo(zone)
+@functools.lru_cache(maxsize=256)
+def _phrases(locale: str, timezone: str) -> _Phrases:
+    _ = translator(locale)
+    reasons = {
+        StallReason.RETURN_UNANSWERED: _(
+            "the buyer asked for a return: settle it with REFUNDED or write to them"
+        ),
+        StallReason.SHIP_BY_PASSED: _("ship-by passed on {deadline} and it is not SHIPPED"),
+        StallReason.DELIVERY_OVERDUE: _("it should have arrived by {deadline}: is it COMPLETE?"),
+        StallReason.SHIP_BY_SOON: _("ship it by {deadline}"),
+        StallReason.NOT_STARTED: _("paid on {when} and not started: set PROCESSING"),
+        StallReason.VERIFICATION_MISSING: _(
+            "COMPLETE, but the marketplace has not verified the delivery: check the tracking"
+        ),
+    }
+    return _Phrases(
+        zone=ZoneInfo(timezone),
+        reasons={reason: escape(text) for reason, text in reasons.items()},
+        header=escape(_("Orders that need you today: {count}")),
+        more=escape(_("…and {count} more: see /orders.")),
+        footer=escape(_("Snooze puts an order aside until tomorrow's digest.")),
+        details=_("Details"),
+        snooze=_("Snooze {number}"),
+    )
 
 
-def reason_text(reason: StallReason, clock: OrderClock, reader: Reader) -> str:
-    _ = reader._
-
-    def when(moment: datetime) -> str:
-        return _short(moment, reader.timezone)
-
+def _deadline(reason: StallReason, clock: OrderClock) -> datetime | None:
+    """The moment a digest line names for ``reason``."""
     match reason:
-        case StallReason.RETURN_UNANSWERED:
-            return _("the buyer asked for a return: settle it with REFUNDED or write to them")
-        case StallReason.SHIP_BY_PASSED:
-            return _("ship-by passed on {deadline} and it is not SHIPPED").format(
-                deadline=when(clock.ship_by) if clock.ship_by else "—"
-            )
+        case StallReason.SHIP_BY_PASSED | StallReason.SHIP_BY_SOON:
+            return clock.ship_by
         case StallReason.DELIVERY_OVERDUE:
-            return _("it should have arrived by {deadline}: is it COMPLETE?").format(
-                deadline=when(clock.deliver_by) if clock.deliver_by else "—"
-            )
-        case StallReason.SHIP_BY_SOON:
-            return _("ship it by {deadline}").format(
-                deadline=when(clock.ship_by) if clock.ship_by else "—"
-            )
+            return clock.deliver_by
         case StallReason.NOT_STARTED:
-            return _("paid on {when} and not started: set PROCESSING").format(
-                when=when(clock.paid_at or clock.placed_at)
-            )
-        case StallReason.VERIFICATION_MISSING:
-            return _(
-                "COMPLETE, but the marketplace has not verified the delivery: check the tracking"
-            )
+            return clock.started_from
+        case _:
+            return None
+
+
+def _short(moment: datetime | None, zone: ZoneInfo) -> str:
+    """A compact local date and time for digest lines; the order card has the long form."""
+    if moment is None:
+        return "—"
+    local = moment.astimezone(zone)
+    return f"{local.day:02}.{local.month:02} {local.hour:02}:{local.minute:02}"
 
 
 def _action(reason: StallReason, status: Status) -> Action:
@@ -307,46 +471,44 @@ def _action(reason: StallReason, status: Status) -> Action:
     return Action.DETAILS
 
 
-def _button_label(action: Action, number: str, _: Gettext) -> str:
-    word = {
-        Action.PROCESSING: "PROCESSING",
-        Action.SHIPPED: "SHIPPED",
-        Action.REFUNDED: "REFUNDED",
-    }.get(action) or _("Details")
-    return f"{word} · {number}"
+_STATUS_WORD = {
+    Action.PROCESSING: "PROCESSING",
+    Action.SHIPPED: "SHIPPED",
+    Action.REFUNDED: "REFUNDED",
+}
 
 
-def render_digest(
-    orders: Sequence[tuple[str, OrderClock, tuple[StallReason, ...]]], reader: Reader, now: datetime
-) -> tuple[str, dict[str, Any]]:
-    _ = reader._
-    lines = [
-        "⏰ <b>"
-        + escape(_("Orders that need you today: {count}").format(count=len(orders)))
-        + "</b>"
-    ]
+def render_digest(stalled: Stalled, reader: Reader, now: datetime) -> tuple[str, dict[str, Any]]:
+    """The digest message: the most urgent orders with why, a button to act and one to snooze."""
+    phrases = _phrases(reader.locale, reader.timezone)
+    lines = [f"⏰ <b>{phrases.header.format(count=stalled.total)}</b>"]
     rows = []
-    for number, clock, reasons in orders[:MAX_LISTED]:
-        why = "; ".join(reason_text(reason, clock, reader) for reason in reasons)
-        lines.append(f"• <b>{escape(number)}</b> ({escape(clock.status.value)}) — {escape(why)}")
+    listed = stalled.orders[:MAX_LISTED]
+    for _position, number, clock, reasons in listed:
+        why = "; ".join(
+            phrases.reasons[reason].format(
+                deadline=(when := _short(_deadline(reason, clock), phrases.zone)), when=when
+            )
+            for reason in reasons
+        )
+        status = clock.status.value
+        lines.append(f"• <b>{escape(number)}</b> ({status}) — {why}")
         action = _action(reasons[0], clock.status)
         # Plain Bot API JSON: a digest can list many orders, and building keyboard objects
         # only to serialise them again is most of the cost of a large sweep.
         rows.append(
             [
                 {
-                    "text": _button_label(action, number, _),
+                    "text": f"{_STATUS_WORD.get(action) or phrases.details} · {number}",
                     "callback_data": OrderCallback(action, number).encode(),
                 },
                 {
-                    "text": _("Snooze {number}").format(number=number),
+                    "text": phrases.snooze.format(number=number),
                     "callback_data": OrderCallback(Action.SNOOZE, number).encode(),
                 },
             ]
         )
-    if len(orders) > MAX_LISTED:
-        lines.append(
-            escape(_("…and {count} more: see /orders.").format(count=len(orders) - MAX_LISTED))
-        )
-    lines.append(escape(_("Snooze puts an order aside until tomorrow's digest.")))
+    if stalled.total > len(listed):
+        lines.append(phrases.more.format(count=stalled.total - len(listed)))
+    lines.append(phrases.footer)
     return "\n".join(lines), {"inline_keyboard": rows}

@@ -85,7 +85,9 @@ def outbox_row(
 async def enqueue_many(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
     """Queue many messages in one statement, in the caller's transaction (the daily digest)."""
     if rows:
-        await session.execute(insert(TelegramOutbox), rows)
+        # Core, not the ORM's bulk path: nothing here needs identity or events.
+        connection = await session.connection()
+        await connection.execute(insert(TelegramOutbox), rows)
 
 
 async def already_queued(session: AsyncSession, dedupe_keys: Iterable[str]) -> set[str]:

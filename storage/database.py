@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -34,9 +35,16 @@ def is_sqlite(url: str) -> bool:
     return make_url(normalise_url(url)).get_backend_name() == "sqlite"
 
 
+def _compact_json(value: Any) -> str:
+    """JSON columns as UTF-8 without padding: Bulgarian text escaped as \\uXXXX is three times
+    the size, and the outbox stores every message the bot sends."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """Build the engine for ``url`` with the pragmas and pool that suit its backend."""
     url = normalise_url(url)
+    kwargs.setdefault("json_serializer", _compact_json)
     if not is_sqlite(url):
         kwargs.setdefault("pool_size", 10)
         kwargs.setdefault("max_overflow", 10)

@@ -55,6 +55,20 @@ class Timestamp(TypeDecorator[datetime]):
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
+    def result_processor(self, dialect: Dialect, coltype: object) -> Any:
+        if dialect.name != "sqlite":
+            return super().result_processor(dialect, coltype)
+        # SQLite hands back the ISO text SQLAlchemy stored; one C-level parse per value instead
+        # of SQLAlchemy's regular expression and a second pass (a large sweep reads a million).
+        return _sqlite_timestamp
+
+
+def _sqlite_timestamp(value: str | datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)

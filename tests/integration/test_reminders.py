@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import random
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
+from bot.domain.deadlines import OrderClock, stall_reasons, urgency
+from bot.domain.lifecycle import Status
 from bot.linking import Linker
 from bot.notify import Defaults
-from bot.reminders import Reminders
+from bot.reminders import MAX_LISTED, Reminders
 from storage.database import Database
 from storage.models import Order, Seller, TelegramOutbox
 
@@ -177,3 +180,82 @@ async def test_the_digest_lists_the_most_urgent_first(db: Database) -> None:
     await Reminders(db, Defaults()).sweep(MORNING)
     text = (await digests(db))[0].payload["params"]["text"]
     assert text.index("100001") < text.index("200002")
+
+
+def random_clock(rng: random.Random, n: int) -> OrderClock:
+    """An order somewhere in its life, with deadlines scattered around MORNING."""
+
+    def moment(hours: int) -> datetime:
+        return MORNING + timedelta(hours=rng.randint(-hours, hours), seconds=n)
+
+    def maybe(hours: int, chance: float = 0.5) -> datetime | None:
+        return moment(hours) if rng.random() < chance else None
+
+    placed = MORNING - timedelta(hours=rng.randint(1, 200), seconds=n)
+    requested = maybe(72, 0.3)
+    return OrderClock(
+        status=rng.choice([Status.PROCESSED, Status.PROCESSING, Status.SHIPPED, Status.COMPLETE]),
+        placed_at=placed,
+        paid_at=placed + timedelta(minutes=rng.randint(0, 90)) if rng.random() < 0.7 else None,
+        ship_by=maybe(48),
+        deliver_by=maybe(48),
+        completed_at=maybe(150),
+        delivered_at=maybe(100, 0.3),
+        return_requested_at=requested,
+        return_answered_at=maybe(72) if requested else None,
+        snoozed_until=maybe(24, 0.2),
+    )
+
+
+async def test_the_listed_orders_are_the_domains_most_urgent_ten(db: Database) -> None:
+    """The query ranks in SQL; it must pick and order exactly as the domain's urgency() does."""
+    clocks: dict[int, dict[str, OrderClock]] = {}
+    for chat_id in range(100, 106):
+        await Linker(db).link_directly(
+            f"s{chat_id}", user_id=chat_id, chat_id=chat_id, telegram_locale="en"
+        )
+        rng = random.Random(chat_id)
+        clocks[chat_id] = {f"{chat_id}{n:04d}": random_clock(rng, n) for n in range(60)}
+        async with db.transaction() as session:
+            for number, clock in clocks[chat_id].items():
+                session.add(
+                    Order(
+                        id=f"o-{number}",
+                        number=number,
+                        seller_id=f"s{chat_id}",
+                        status=clock.status.value,
+                        placed_at=clock.placed_at,
+                        paid_at=clock.paid_at,
+                        ship_by=clock.ship_by,
+                        deliver_by=clock.deliver_by,
+                        completed_at=clock.completed_at,
+                        delivered_at=clock.delivered_at,
+                        return_requested_at=clock.return_requested_at,
+                        return_answered_at=clock.return_answered_at,
+                        snoozed_until=clock.snoozed_until,
+                        currency="EUR",
+                        total="1.00",
+                        items=[],
+                        delivery={"option": "econt_office", "max_days": 3},
+                        buyer_alias="Buyer",
+                        created_at=MORNING,
+                        updated_at=MORNING,
+                    )
+                )
+            await session.commit()
+
+    assert await Reminders(db, Defaults()).sweep(MORNING) == len(clocks)
+
+    sent = {row.chat_id: row.payload["params"] for row in await digests(db)}
+    for chat_id, orders in clocks.items():
+        stalled = sorted(
+            (urgency(clock, reasons, MORNING), number)
+            for number, clock in orders.items()
+            if (reasons := stall_reasons(clock, MORNING))
+        )
+        assert len(stalled) > MAX_LISTED
+        keyboard = sent[chat_id]["reply_markup"]["inline_keyboard"]
+        listed = [row[0]["text"].split(" · ")[1] for row in keyboard]
+        assert listed == [number for _, number in stalled[:MAX_LISTED]]
+        assert f"need you today: {len(stalled)}" in sent[chat_id]["text"]
+        assert f"and {len(stalled) - MAX_LISTED} more" in sent[chat_id]["text"]
