@@ -39,7 +39,8 @@ from storage.models import HistoryEntry, MarketplaceOutbox, Order
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=60)
-MAX_BACKOFF = timedelta(minutes=5)
+#: A seller watches ⏳ until the change lands: once the marketplace is back, within a minute.
+MAX_BACKOFF = timedelta(minutes=1)
 
 #: Writes what the marketplace answered, inside the transaction that settles the row.
 Record = Callable[[AsyncSession, MarketplaceOutbox, datetime], Awaitable[None]]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -29,23 +29,13 @@ from bot.replies import AlreadyQueued, OutgoingFile, Replies
 from storage.database import Database
 from storage.models import MarketplaceOutbox, SandboxFile, SandboxRecord, TelegramOutbox
 from storage.models import Order as OrderRow
+from tests.support.clock import Clock
 from tests.support.images import GPS_IFD, SECRET, jpeg_with_gps, png_with_text
 from tests.support.marketplace_stub import MarketplaceStub, new_webhook_secret
 
 SELLER = "seller-relay"
 CHATS = (5001, 5002)
 NOTICE = Notice(chat_id=5001, message_id=77, locale="en")
-
-
-@dataclass
-class Clock:
-    now: datetime = field(default_factory=lambda: datetime.now(UTC))
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
 
 
 @dataclass
