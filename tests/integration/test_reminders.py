@@ -8,11 +8,12 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
+from bot.digest import MAX_LISTED
 from bot.domain.deadlines import OrderClock, stall_reasons, urgency
 from bot.domain.lifecycle import Status
 from bot.linking import Linker
 from bot.notify import Defaults
-from bot.reminders import MAX_LISTED, Reminders
+from bot.reminders import Reminders
 from storage.database import Database
 from storage.models import Order, Seller, TelegramOutbox
 
