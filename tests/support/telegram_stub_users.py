@@ -289,7 +289,7 @@ class StubUser:
         return message
 
     async def wait_for(
-        self, predicate: Callable[[BotMessage], bool], timeout: float = 5.0
+        self, predicate: Callable[[BotMessage], bool], timeout: float = 15.0
     ) -> BotMessage:
         """Skip bot messages until one matches ``predicate``."""
         deadline = time.monotonic() + timeout
