@@ -6,9 +6,11 @@ import html
 import logging
 import time
 import traceback
+import weakref
 
 from telegram import Update
 from telegram.error import Forbidden, NetworkError
+from telegram.ext import Application
 
 from bot import metrics
 from handlers.context import Context
@@ -17,7 +19,8 @@ from handlers.who import identify
 log = logging.getLogger(__name__)
 
 ADMIN_ALERT_INTERVAL = 60.0
-_last_alert = 0.0
+#: when each running application last alerted its operators
+_last_alert: weakref.WeakKeyDictionary[Application, float] = weakref.WeakKeyDictionary()
 
 
 async def on_error(update: object, context: Context) -> None:
@@ -44,12 +47,13 @@ async def on_error(update: object, context: Context) -> None:
 
 
 async def report_to_admins(context: Context, error: BaseException | None) -> None:
-    global _last_alert
+    """At most one alert a minute to ADMIN_CHAT_ID, with the error's last frames."""
     admin_chat = context.runtime.settings.admin_chat_id
     now = time.monotonic()
-    if admin_chat is None or error is None or now - _last_alert < ADMIN_ALERT_INTERVAL:
+    last = _last_alert.get(context.application, -ADMIN_ALERT_INTERVAL)
+    if admin_chat is None or error is None or now - last < ADMIN_ALERT_INTERVAL:
         return
-    _last_alert = now
+    _last_alert[context.application] = now
     trace = "".join(traceback.format_exception(error, limit=4))[-3000:]
     try:
         await context.bot.send_message(
