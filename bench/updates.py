@@ -5,21 +5,53 @@
 A real PTB Application polls the loopback Bot API stand-in (every call delayed by ``latency``)
 and answers each message with one Bot API call. The same burst is run with PTB's default
 sequential processing and with :class:`PerChatUpdateProcessor`; per-chat order is checked.
+
+The stand-in runs in a process of its own, as Telegram would: sharing the bot's interpreter, it
+would spend the bot's CPU on serving the bot and measure the two together.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import multiprocessing
 import time
+from multiprocessing.connection import Connection
 
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
+from bot.app import telegram_request
 from bot.update_processor import PerChatUpdateProcessor
 from tests.support.telegram_stub import TelegramStub
 
 TOKEN = "123456:BENCH"
+
+
+def stand_in(pipe: Connection, updates: int, chats: int, latency: float) -> None:
+    """Serve the Bot API with ``updates`` messages waiting; report when all are answered."""
+
+    async def serve() -> None:
+        async with TelegramStub(token=TOKEN, latency=latency) as stub:
+            users = [stub.user(5000 + c) for c in range(chats)]
+            for n in range(updates):
+                await users[n % chats].send(f"m{n}")
+            pipe.send(stub.api_root)
+            done = await stub.wait_changed(
+                lambda: sum(len(stub.events(u.chat_id)) for u in users) >= updates, 600
+            )
+            pipe.send(
+                done
+                and all(
+                    [e.text for e in stub.events(u.chat_id)]
+                    == [f"m{n}" for n in range(updates) if n % chats == i]
+                    for i, u in enumerate(users)
+                )
+            )
+            # Stay up until the bot has stopped polling.
+            await asyncio.get_running_loop().run_in_executor(None, pipe.recv)
+
+    asyncio.run(serve())
 
 
 async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -28,36 +60,39 @@ async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def run(updates: int, chats: int, latency: float, concurrent: bool) -> tuple[float, bool]:
-    async with TelegramStub(token=TOKEN, latency=latency) as stub:
+    loop = asyncio.get_running_loop()
+    ours, theirs = multiprocessing.Pipe()
+    process = multiprocessing.get_context("spawn").Process(
+        target=stand_in, args=(theirs, updates, chats, latency), daemon=True
+    )
+    process.start()
+    try:
+        api_root = await loop.run_in_executor(None, ours.recv)
         builder = (
             ApplicationBuilder()
             .token(TOKEN)
-            .base_url(f"{stub.api_root}/bot")
-            .base_file_url(f"{stub.api_root}/file/bot")
+            .base_url(f"{api_root}/bot")
+            .base_file_url(f"{api_root}/file/bot")
+            .request(telegram_request())
         )
         if concurrent:
             builder = builder.concurrent_updates(PerChatUpdateProcessor(256))
-        application: Application = builder.build()  # type: ignore[type-arg]
+        application: Application = builder.build()
         application.add_handler(MessageHandler(filters.TEXT, echo))
-        users = [stub.user(5000 + c) for c in range(chats)]
-        for n in range(updates):
-            await users[n % chats].send(f"m{n}")
         async with application:
             await application.start()
             assert application.updater is not None
             started = time.perf_counter()
             await application.updater.start_polling(poll_interval=0.0, timeout=1)
-            done = await stub.wait_changed(
-                lambda: sum(len(stub.events(u.chat_id)) for u in users) >= updates, 600
-            )
+            ordered = bool(await loop.run_in_executor(None, ours.recv))
             elapsed = time.perf_counter() - started
             await application.updater.stop()
             await application.stop()
-        ordered = done and all(
-            [e.text for e in stub.events(u.chat_id)]
-            == [f"m{n}" for n in range(updates) if n % chats == i]
-            for i, u in enumerate(users)
-        )
+        ours.send("stop")
+    finally:
+        process.join(10)
+        if process.is_alive():
+            process.kill()
     return elapsed, ordered
 
 

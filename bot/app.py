@@ -26,6 +26,7 @@ from telegram import BotCommand, BotCommandScopeChat
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.ext import Defaults as TelegramDefaults
+from telegram.request import HTTPXRequest
 
 from bot.dispatcher import MarketplaceDispatcher
 from bot.events import EventProcessor
@@ -84,6 +85,18 @@ def _command_menu(locale: str, linked: bool) -> list[BotCommand]:
     return (menu + basic[1:]) if linked else basic
 
 
+#: Bot API calls in flight at once. httpcore checks every idle connection of the pool on each
+#: request, so PTB's default of 256 costs CPU on every call once a burst has opened them all;
+#: 16 carry far more than Telegram lets a bot send (python -m bench.updates measures it).
+TELEGRAM_CONNECTIONS = 16
+
+
+def telegram_request() -> HTTPXRequest:
+    """The HTTP client for Bot API calls other than getUpdates."""
+    # A burst queues for a connection rather than failing after PTB's one-second pool timeout.
+    return HTTPXRequest(connection_pool_size=TELEGRAM_CONNECTIONS, pool_timeout=10.0)
+
+
 class Runtime:
     """Every long-lived part of the bot, built once from the settings."""
 
@@ -130,6 +143,7 @@ class Runtime:
             .token(token)
             .base_url(f"{api}/bot")
             .base_file_url(f"{api}/file/bot")
+            .request(telegram_request())
             .context_types(ContextTypes(context=Context, bot_data=BotData))
             .concurrent_updates(PerChatUpdateProcessor(256))
             .persistence(DatabasePersistence(self.db))
