@@ -17,6 +17,7 @@ import secrets
 import signal
 import socket
 from collections.abc import Awaitable, Callable, Iterator
+from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -47,6 +48,7 @@ from bot.relay import BuyerRelay
 from bot.reminders import Reminders
 from bot.replies import Replies, telegram_download
 from bot.settings import Settings
+from bot.telegram_outbox import LEASE as CLAIM_LEASE
 from bot.telegram_outbox import TelegramSender
 from bot.update_processor import PerChatUpdateProcessor
 from conversations import relay as relay_flow
@@ -153,17 +155,20 @@ class Runtime:
             builder = builder.updater(None)
         self.application: Application = builder.build()
         self.relay = BuyerRelay(self.marketplace, self.defaults)
+        # Outbox rows a sender claimed stay its own this long (a crashed sender's, too).
+        claims = timedelta(seconds=settings.lease_seconds or CLAIM_LEASE.total_seconds())
         self.sender = TelegramSender(
             self.db,
             self.application.bot,
             limiter=ChatRateLimiter(),
             load_attachment=self.relay.load_attachment,
+            lease=claims,
         )
         self.events = EventProcessor(
             self.db, self.marketplace, self.defaults, on_notified=self.sender.wake
         )
         self.dispatcher = MarketplaceDispatcher(
-            self.db, self.marketplace, on_telegram_queued=self.sender.wake
+            self.db, self.marketplace, on_telegram_queued=self.sender.wake, lease=claims
         )
         self.orders = OrderService(self.db, wake_dispatcher=self.dispatcher.wake)
         # The buyer <-> seller relay: buyer messages in, seller replies out.
@@ -183,7 +188,12 @@ class Runtime:
         self.reconciler = Reconciler(
             self.db, self.marketplace, self.defaults, on_notified=self.sender.wake
         )
-        self.poller_lease = Lease(self.db, "telegram-poller", _holder_name())
+        self.poller_lease = Lease(
+            self.db,
+            "telegram-poller",
+            _holder_name(),
+            **({"ttl": settings.lease_seconds} if settings.lease_seconds else {}),
+        )
         register(self.application)
 
     async def _deliver_to_self(self, body: bytes, headers: dict[str, str]) -> int:

@@ -64,8 +64,10 @@ class MarketplaceDispatcher:
         *,
         on_telegram_queued: Callable[[], None] = lambda: None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        lease: timedelta = LEASE,
     ) -> None:
         self._db = db
+        self._lease = lease
         self._marketplace = marketplace
         self._on_telegram_queued = on_telegram_queued
         self._clock = clock
@@ -104,7 +106,7 @@ class MarketplaceDispatcher:
         async with self._db.transaction() as session:
             rows = (await session.scalars(query)).all()
             for row in rows:
-                row.next_attempt_at = now + LEASE
+                row.next_attempt_at = now + self._lease
             await session.commit()
         return [row.id for row in rows]
 

@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     #: the sandbox marketplace verifies a COMPLETE order's delivery after this many seconds
     sandbox_verify_delay: float = Field(default=60.0, ge=0)
     max_request_bytes: int = Field(default=1_000_000, ge=1024)
+    #: how long what a crashed process held (messages in flight, the Telegram poller) waits
+    #: before another process, or the restarted one, takes it over; unset = 60 s and 30 s
+    lease_seconds: float | None = Field(default=None, ge=1)
 
     @field_validator("database_url")
     @classmethod

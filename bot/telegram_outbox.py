@@ -129,9 +129,11 @@ class TelegramSender:
         limiter: ChatRateLimiter,
         load_attachment: LoadAttachment | None = None,
         batch: int = 200,
+        lease: timedelta = LEASE,
     ) -> None:
         self._db = db
         self._bot = bot
+        self._lease = lease
         self._limiter = limiter
         self.load_attachment = load_attachment
         self._batch = batch
@@ -177,7 +179,7 @@ class TelegramSender:
         async with self._db.transaction() as session:
             rows = list((await session.scalars(query)).all())
             for row in rows:
-                row.next_attempt_at = now + LEASE
+                row.next_attempt_at = now + self._lease
             await session.commit()
         return rows
 

@@ -1,0 +1,75 @@
+"""``chopni-bot run`` as a real operating-system process: started, checked, killed with SIGKILL."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import IO
+
+import httpx
+
+
+class BotProcess:
+    """One ``python -m bot run`` with the given settings; ``start`` again after a kill."""
+
+    def __init__(self, env: dict[str, str], cwd: Path, port: int) -> None:
+        self.env = {**os.environ, **env, "PORT": str(port)}
+        self.cwd = cwd
+        self.base_url = f"http://127.0.0.1:{port}"
+        self.process: asyncio.subprocess.Process | None = None
+        self.kills = 0
+
+    @property
+    def log(self) -> Path:
+        """Where every run's standard error goes, appended."""
+        return self.cwd / "bot.log"
+
+    async def start(self, timeout: float = 30.0) -> None:
+        with self.log.open("ab") as log:
+            self.process = await self._spawn(log)
+        await asyncio.wait_for(self._until_healthy(), timeout)
+
+    async def _spawn(self, log: IO[bytes]) -> asyncio.subprocess.Process:
+        return await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            env=self.env,
+            cwd=self.cwd,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=log,
+        )
+
+    async def _until_healthy(self) -> None:
+        async with httpx.AsyncClient(timeout=1.0) as client:
+            while True:
+                assert self.process is not None
+                if self.process.returncode is not None:
+                    tail = self.log.read_text(errors="replace").strip().splitlines()[-5:]
+                    raise AssertionError(
+                        f"the bot exited with {self.process.returncode}: " + "\n".join(tail)
+                    )
+                try:
+                    if (await client.get(f"{self.base_url}/healthz")).status_code == 200:
+                        return
+                except httpx.HTTPError:
+                    pass
+                await asyncio.sleep(0.05)
+
+    async def kill(self) -> None:
+        """SIGKILL: no shutdown code runs, whatever was in flight is cut off."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        await self.process.wait()
+        self.kills += 1
+
+    async def stop(self) -> int:
+        """SIGTERM and wait: the exit code of a clean shutdown."""
+        if self.process is None or self.process.returncode is not None:
+            return 0 if self.process is None else self.process.returncode or 0
+        self.process.terminate()
+        return await asyncio.wait_for(self.process.wait(), 30)
