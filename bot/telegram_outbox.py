@@ -161,14 +161,14 @@ class TelegramSender:
                 TelegramOutbox.sent_at.is_(None),
                 TelegramOutbox.failed_at.is_(None),
                 TelegramOutbox.next_attempt_at <= now,
-                # A chat's messages go out in order: nothing is due behind an earlier message
-                # that is in flight (leased by a sender) or waiting to be retried.
+                # A chat's messages go out in order, and only the head of each chat's queue is
+                # claimed: a row never waits in a chat's pacing long enough for its lease to run
+                # out (and another process to send it too).
                 ~exists().where(
                     earlier.chat_id == TelegramOutbox.chat_id,
                     earlier.id < TelegramOutbox.id,
                     earlier.sent_at.is_(None),
                     earlier.failed_at.is_(None),
-                    earlier.next_attempt_at > now,
                 ),
             )
             .order_by(TelegramOutbox.id)

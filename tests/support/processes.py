@@ -23,6 +23,11 @@ class BotProcess:
         self.kills = 0
 
     @property
+    def pid(self) -> int:
+        assert self.process is not None, "not started"
+        return self.process.pid
+
+    @property
     def log(self) -> Path:
         """Where every run's standard error goes, appended."""
         return self.cwd / "bot.log"

@@ -1,0 +1,147 @@
+"""Two bot processes on one PostgreSQL database: one polls Telegram, both deliver, nothing twice.
+
+Sales arrive as signed webhooks at both processes in turn; both send from the shared outbox
+(rows claimed with FOR UPDATE SKIP LOCKED), so each sale must reach its seller exactly once.
+Only the lease holder long-polls getUpdates (a second poller would end the first one's poll with
+409 Conflict); when it is killed, the standby takes over and the bot keeps answering.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from storage.database import Database
+from storage.models import Lease
+from tests.conftest import TEST_DATABASE_URL
+from tests.e2e.conftest import ADMIN_TOKEN, free_port
+from tests.e2e.test_crash_recovery import migrate, pending
+from tests.support.marketplace_stub import MarketplaceStub, new_webhook_secret
+from tests.support.processes import BotProcess
+from tests.support.telegram_stub import StubUser, TelegramStub
+from tests.support.telegram_stub_records import ApiError
+
+pytestmark = pytest.mark.skipif(
+    not TEST_DATABASE_URL, reason="several processes share a database only on PostgreSQL"
+)
+
+TOKEN = "123456:TWO-processes-token"
+SECRET = new_webhook_secret()
+SELLERS = [f"shop-pair-{n}" for n in range(4)]
+SALES_PER_SELLER = 10
+
+
+async def poller(database_url: str) -> str | None:
+    db = Database(database_url)
+    try:
+        async with db.snapshot() as session:
+            return await session.scalar(select(Lease.holder).where(Lease.name == "telegram-poller"))
+    finally:
+        await db.dispose()
+
+
+@pytest.fixture
+async def telegram() -> AsyncIterator[TelegramStub]:
+    async with TelegramStub(token=TOKEN, latency=0.01) as stub:
+        yield stub
+
+
+async def test_two_processes_poll_once_deliver_once_and_take_over_from_each_other(
+    tmp_path: Path, database_url: str, telegram: TelegramStub
+) -> None:
+    conflicts: list[str] = []
+    get_updates = telegram._m_getUpdates
+
+    async def counting(params: dict[str, Any]) -> Any:
+        try:
+            return await get_updates(params)
+        except ApiError as exc:
+            if exc.code == 409:
+                conflicts.append(exc.description)
+            raise
+
+    telegram._m_getUpdates = counting  # type: ignore[method-assign]
+    await migrate(database_url)
+    async with MarketplaceStub(webhook_secret=SECRET, verify_delay=3600) as marketplace:
+        env = {
+            "BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_URL": telegram.api_root,
+            "DATABASE_URL": database_url,
+            "CHOPNI_API_URL": marketplace.base_url,
+            "CHOPNI_WEBHOOK_SECRET": SECRET,
+            "ADMIN_TOKEN": ADMIN_TOKEN,
+            "LOG_LEVEL": "WARNING",
+            "LEASE_SECONDS": "3",
+        }
+        first = BotProcess(env, tmp_path / "first", free_port())
+        second = BotProcess(env, tmp_path / "second", free_port())
+        for process in (first, second):
+            process.cwd.mkdir()
+            await process.start()
+        try:
+            users: dict[str, StubUser] = {}
+            for n, seller in enumerate(SELLERS):
+                async with httpx.AsyncClient(base_url=first.base_url) as client:
+                    answer = await client.post(
+                        f"/admin/sellers/{seller}/link-codes",
+                        headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
+                    )
+                users[seller] = telegram.user(7400 + n, language_code="en")
+                await users[seller].send(f"/start {answer.json()['code']}")
+                await users[seller].wait_for(lambda m, s=seller: s in (m.text or ""))
+
+            numbers: dict[str, list[str]] = {seller: [] for seller in SELLERS}
+            for n in range(SALES_PER_SELLER * len(SELLERS)):
+                target = (first, second)[n % 2]
+                marketplace.webhook_url = f"{target.base_url}/webhooks/chopni"
+                seller = SELLERS[n % len(SELLERS)]
+                numbers[seller].append((await marketplace.sandbox.create_demo_order(seller)).number)
+
+            async def delivered() -> None:
+                while True:
+                    if not await pending(database_url) and all(
+                        len(sales(users[s], numbers[s])) >= SALES_PER_SELLER for s in SELLERS
+                    ):
+                        return
+                    await asyncio.sleep(0.1)
+
+            await asyncio.wait_for(delivered(), 60)
+            await asyncio.sleep(1.0)  # a second copy, were there one, would arrive by now
+            for seller in SELLERS:
+                assert sorted(sales(users[seller], numbers[seller])) == sorted(numbers[seller])
+
+            # One process holds the poller lease; the other never polled against it.
+            holder = await poller(database_url)
+            polling, standby = (
+                (first, second) if holder and holder.endswith(f":{first.pid}") else (second, first)
+            )
+            assert holder is not None and holder.endswith(f":{polling.pid}")
+            assert conflicts == []
+
+            # The poller dies; the standby takes the lease over and answers.
+            await polling.kill()
+            user = users[SELLERS[0]]
+            await user.send("/help")
+            await user.wait_for(lambda m: "/orders" in (m.text or ""), timeout=30)
+            holder = await poller(database_url)
+            assert holder is not None and holder.endswith(f":{standby.pid}")
+        finally:
+            for process in (first, second):
+                await process.stop()
+
+
+def sales(user: StubUser, numbers: list[str]) -> list[str]:
+    """The order numbers of the sale notifications ``user`` received, one entry per message."""
+    return [
+        number
+        for m in user.messages
+        if "New sale" in (m.text or "")
+        for number in numbers
+        if f"order {number}" in (m.text or "")
+    ]
