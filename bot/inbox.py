@@ -47,6 +47,12 @@ class WebhookReceiver:
         self._webhook = Webhook(secret)
         self._queue: list[tuple[dict[str, Any], asyncio.Future[bool]]] = []
         self._flusher: asyncio.Task[None] | None = None
+        dialect = sqlite if db.is_sqlite else postgresql
+        self._claim = (
+            dialect.insert(InboxEvent)
+            .on_conflict_do_nothing(index_elements=["id"])
+            .returning(InboxEvent.id)
+        )
 
     async def _store(self, row: dict[str, Any]) -> bool:
         """True once the event is committed; False when it was stored before (a replay)."""
@@ -73,15 +79,11 @@ class WebhookReceiver:
                 seen.add(row["id"])
 
     async def _insert(self, rows: list[dict[str, Any]]) -> set[str]:
-        dialect = sqlite if self._db.is_sqlite else postgresql
-        statement = (
-            dialect.insert(InboxEvent)
-            .values(rows)
-            .on_conflict_do_nothing(index_elements=["id"])
-            .returning(InboxEvent.id)
-        )
         async with self._db.transaction() as session:
-            new_ids = set((await session.scalars(statement)).all())
+            # Parameters apart from the statement: it is compiled once and cached, where a
+            # VALUES list of a whole batch would be compiled anew on every flush, in the loop.
+            connection = await session.connection()
+            new_ids = set((await connection.execute(self._claim, rows)).scalars())
             await session.commit()
         return new_ids
 
