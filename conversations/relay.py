@@ -21,6 +21,7 @@ on untouched, one that is stops there (``ApplicationHandlerStop``).
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from html import escape
 from typing import Any
@@ -51,6 +52,8 @@ from storage.models import RelayLink
 
 COMPOSE = "relay"
 COMPOSE_TTL = timedelta(minutes=30)
+#: how old a replied-to bot message may be and still be waiting for its relay record
+RECORD_GRACE = timedelta(seconds=10)
 #: Buttons that only show something; pressing them keeps the compose step open.
 _VIEW_BUTTONS = r"^o:(details|address|form|reply):"
 _PRIVATE = filters.ChatType.PRIVATE
@@ -170,7 +173,7 @@ async def _target(
     if who.seller_id is None:
         return None, None
     if reply is not None:
-        number = await _relayed_order(context, who, reply.message_id)
+        number = await _relayed_order(context, who, reply)
         if number is not None:
             return who, number
     if compose is not None:
@@ -200,8 +203,20 @@ def _after_sent(context: Context, message: Message) -> None:
         context.user_data.pop(COMPOSE, None)
 
 
-async def _relayed_order(context: Context, who: Who, telegram_message_id: int) -> str | None:
+async def _relayed_order(context: Context, who: Who, replied_to: Message) -> str | None:
     """The number of the order whose buyer message this chat's message carries."""
+    number = await _linked_order(context, who, replied_to.message_id)
+    # A reply can beat the sender's record of the message it answers: Telegram shows the message
+    # the moment it is sent, and its id is written just after. Give a fresh one a moment.
+    fresh = replied_to.date is not None and datetime.now(UTC) - replied_to.date < RECORD_GRACE
+    for _ in range(20 if number is None and fresh else 0):
+        await asyncio.sleep(0.1)
+        if (number := await _linked_order(context, who, replied_to.message_id)) is not None:
+            break
+    return number
+
+
+async def _linked_order(context: Context, who: Who, telegram_message_id: int) -> str | None:
     async with context.runtime.db.snapshot() as session:
         order_id = await session.scalar(
             select(RelayLink.order_id).where(
@@ -223,7 +238,7 @@ async def _edited(update: Update, context: Context) -> None:
     who = await identify(update, context)
     if who.seller_id is None:
         return
-    if await _relayed_order(context, who, message.reply_to_message.message_id) is None:
+    if await _relayed_order(context, who, message.reply_to_message) is None:
         return
     text = who._("Changes to a sent message do not reach the buyer. Send a new message.")
     await _answer(message, escape(text))
