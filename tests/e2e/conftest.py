@@ -20,6 +20,7 @@ import pytest
 from bot.app import Runtime, serve
 from bot.settings import load_settings
 from tests.support.telegram_stub import StubUser, TelegramStub
+from tests.support.work import unfinished
 
 TOKEN = "123456:TEST-token-for-the-stub"
 ADMIN_TOKEN = "admin-secret-for-tests"
@@ -105,28 +106,12 @@ class RunningBot:
 
     async def settle(self, timeout: float = 10.0) -> None:
         """Wait until the inbox and both outboxes have nothing left that is due."""
-        from sqlalchemy import func, select
-
-        from storage.models import InboxEvent, MarketplaceOutbox, TelegramOutbox
 
         async def idle() -> None:
             while True:
                 if self.rt.sandbox is not None:
                     await self.rt.sandbox.wait_idle()
-                async with self.rt.db.snapshot() as session:
-                    pending = 0
-                    for query in (
-                        select(func.count()).where(InboxEvent.processed_at.is_(None)),
-                        select(func.count()).where(
-                            MarketplaceOutbox.delivered_at.is_(None),
-                            MarketplaceOutbox.failed_at.is_(None),
-                        ),
-                        select(func.count()).where(
-                            TelegramOutbox.sent_at.is_(None), TelegramOutbox.failed_at.is_(None)
-                        ),
-                    ):
-                        pending += int(await session.scalar(query) or 0)
-                if not pending:
+                if not await unfinished(self.rt.db):
                     return
                 await asyncio.sleep(0.02)
 
@@ -145,16 +130,22 @@ async def telegram() -> AsyncIterator[TelegramStub]:
         yield stub
 
 
-@pytest.fixture
-async def bot(telegram: TelegramStub, database_url: str) -> AsyncIterator[RunningBot]:
-    """The bot on its embedded default: the built-in sandbox marketplace."""
-    running = RunningBot(telegram, database_url)
+@contextlib.asynccontextmanager
+async def started(running: RunningBot) -> AsyncIterator[RunningBot]:
+    """``running`` started for the block, and stopped after it however the block ended."""
     await running.start()
     try:
         yield running
     finally:
         with contextlib.suppress(Exception):
             await running.stop()
+
+
+@pytest.fixture
+async def bot(telegram: TelegramStub, database_url: str) -> AsyncIterator[RunningBot]:
+    """The bot on its embedded default: the built-in sandbox marketplace."""
+    async with started(RunningBot(telegram, database_url)) as running:
+        yield running
 
 
 async def link_demo_seller(user: StubUser) -> None:

@@ -47,6 +47,25 @@ async def paid_demo_order(bot: RunningBot, user: StubUser) -> tuple[Order, BotMe
     return order, sale
 
 
+async def skip_comment_and_confirm(user: StubUser, timeout: float = 15.0) -> None:
+    """Answer the comment question with Skip, then press "Change Order Status"."""
+    ask = await user.wait_for(lambda m: "Skip" in m.button_texts, timeout=timeout)
+    await user.press(ask, "Skip")
+    confirm = await user.wait_for(lambda m: "Change Order Status" in m.button_texts, timeout)
+    await user.press(confirm, "Change Order Status")
+
+
+def sale_numbers(user: StubUser, numbers: list[str]) -> list[str]:
+    """Which of ``numbers`` the sale notifications ``user`` received name, one entry each."""
+    return [
+        number
+        for m in user.messages
+        if "New sale" in (m.text or "")
+        for number in numbers
+        if f"order {number}" in (m.text or "")
+    ]
+
+
 async def confirm_and_sync(user: StubUser, locale: str) -> BotMessage:
     """Press "Change Order Status" and wait for the marketplace's ✅."""
     prompt = await user.wait_for(lambda m: words(locale)["confirm"] in m.button_texts)

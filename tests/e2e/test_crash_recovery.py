@@ -16,16 +16,13 @@ import random
 from collections import Counter
 from pathlib import Path
 
-import httpx
-from sqlalchemy import func, select
-
 from storage.database import Database
-from storage.migrate import upgrade
-from storage.models import InboxEvent, MarketplaceOutbox, TelegramOutbox
 from tests.e2e.conftest import ADMIN_TOKEN, free_port
+from tests.e2e.helpers import sale_numbers, skip_comment_and_confirm
 from tests.support.marketplace_stub import MarketplaceStub, new_webhook_secret
-from tests.support.processes import BotProcess
+from tests.support.processes import BotProcess, bot_env, link_code, migrate
 from tests.support.telegram_stub import StubUser, TelegramStub
+from tests.support.work import unfinished
 
 TOKEN = "123456:CRASH-test-token"
 SELLER = "shop-crash"
@@ -35,13 +32,8 @@ SECRET = new_webhook_secret()
 
 
 async def link(bot: BotProcess, telegram: TelegramStub) -> StubUser:
-    async with httpx.AsyncClient(base_url=bot.base_url) as client:
-        answer = await client.post(
-            f"/admin/sellers/{SELLER}/link-codes",
-            headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
-        )
     user = telegram.user(7300, language_code="en")
-    await user.send(f"/start {answer.json()['code']}")
+    await user.send(f"/start {await link_code(bot.base_url, SELLER, ADMIN_TOKEN)}")
     await user.wait_for(lambda m: SELLER in (m.text or ""))
     return user
 
@@ -49,52 +41,10 @@ async def link(bot: BotProcess, telegram: TelegramStub) -> StubUser:
 async def start_processing(seller: StubUser, number: str) -> None:
     """PROCESSING by command, as a seller would; returns once the bot says it is saved."""
     await seller.send(f"/processing {number}")
-    ask = await seller.wait_for(lambda m: "Skip" in m.button_texts, timeout=5)
-    await seller.press(ask, "Skip")
-    confirm = await seller.wait_for(lambda m: "Change Order Status" in m.button_texts, timeout=5)
-    await seller.press(confirm, "Change Order Status")
+    await skip_comment_and_confirm(seller, timeout=5)
     await seller.wait_for(
         lambda m: (m.text or "").startswith(("⏳", "✅")) and number in (m.text or ""), timeout=5
     )
-
-
-def sales_of(seller: StubUser, numbers: list[str]) -> Counter[str]:
-    """How many sale notifications the seller has received for each of ``numbers``."""
-    return Counter(
-        number
-        for m in seller.messages
-        if "New sale" in (m.text or "")
-        for number in numbers
-        if f"order {number}" in (m.text or "")
-    )
-
-
-async def migrate(database_url: str) -> None:
-    db = Database(database_url)
-    try:
-        await upgrade(db.engine)
-    finally:
-        await db.dispose()
-
-
-async def pending(database_url: str) -> int:
-    db = Database(database_url)
-    try:
-        async with db.snapshot() as session:
-            total = 0
-            for query in (
-                select(func.count()).where(InboxEvent.processed_at.is_(None)),
-                select(func.count()).where(
-                    MarketplaceOutbox.delivered_at.is_(None), MarketplaceOutbox.failed_at.is_(None)
-                ),
-                select(func.count()).where(
-                    TelegramOutbox.sent_at.is_(None), TelegramOutbox.failed_at.is_(None)
-                ),
-            ):
-                total += int(await session.scalar(query) or 0)
-            return total
-    finally:
-        await db.dispose()
 
 
 async def test_kill_9_during_bursts_loses_nothing_and_changes_the_marketplace_once(
@@ -111,22 +61,19 @@ async def test_kill_9_during_bursts_loses_nothing_and_changes_the_marketplace_on
         ) as marketplace,
     ):
         marketplace.latency = 0.1  # changes are in flight long enough to be cut off
-        bot = BotProcess(
-            {
-                "BOT_TOKEN": TOKEN,
-                "TELEGRAM_API_URL": telegram.api_root,
-                "DATABASE_URL": database_url,
-                "CHOPNI_API_URL": marketplace.base_url,
-                "CHOPNI_WEBHOOK_SECRET": SECRET,
-                "ADMIN_TOKEN": ADMIN_TOKEN,
-                "LOG_LEVEL": "WARNING",
-                "LEASE_SECONDS": "2",
-            },
-            tmp_path,
-            port,
+        env = bot_env(
+            token=TOKEN,
+            telegram_api_url=telegram.api_root,
+            database_url=database_url,
+            marketplace_url=marketplace.base_url,
+            webhook_secret=SECRET,
+            admin_token=ADMIN_TOKEN,
+            lease_seconds=2,
         )
-        await migrate(database_url)  # `chopni-bot db upgrade`, the release step on PostgreSQL
+        bot = BotProcess(env, tmp_path, port)
+        await migrate(database_url)
         await bot.start()
+        db = Database(database_url)
         try:
             seller = await link(bot, telegram)
             created: dict[str, str] = {}  # number -> marketplace id
@@ -158,24 +105,24 @@ async def test_kill_9_during_bursts_loses_nothing_and_changes_the_marketplace_on
             # Time to catch up: the reconciler finds sales whose webhooks met a dead process.
             async def settled() -> None:
                 while True:
-                    notified = sales_of(seller, list(created))
-                    if all(n in notified for n in created) and not await pending(database_url):
+                    notified = set(sale_numbers(seller, list(created)))
+                    if notified >= set(created) and not await unfinished(db):
                         return
                     await asyncio.sleep(0.2)
 
             try:
                 await asyncio.wait_for(settled(), 60)
             except TimeoutError:
-                notified = sales_of(seller, list(created))
-                missing = [n for n in created if n not in notified]
+                missing = set(created) - set(sale_numbers(seller, list(created)))
                 raise AssertionError(
-                    f"not settled: sales never notified {missing}, "
-                    f"{await pending(database_url)} rows still pending"
+                    f"not settled: sales never notified {sorted(missing)}, "
+                    f"{await unfinished(db)} rows still pending"
                 ) from None
         finally:
+            await db.dispose()
             assert await bot.stop() == 0
 
-        notified = sales_of(seller, list(created))
+        notified = Counter(sale_numbers(seller, list(created)))
         assert set(created) <= set(notified)
         # A message in flight when the process died may go out twice; nothing else may.
         assert sum(count - 1 for count in notified.values()) <= bot.kills

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 
 import pytest
 
-from tests.e2e.conftest import RunningBot, link_demo_seller
+from tests.e2e.conftest import RunningBot, link_demo_seller, started
 from tests.e2e.helpers import paid_demo_order
 from tests.support.telegram_stub import TelegramStub
 
@@ -17,13 +16,10 @@ OPERATORS = 9000
 
 @pytest.fixture
 async def watched_bot(telegram: TelegramStub, database_url: str) -> AsyncIterator[RunningBot]:
-    running = RunningBot(telegram, database_url, overrides={"admin_chat_id": OPERATORS})
-    await running.start()
-    try:
+    async with started(
+        RunningBot(telegram, database_url, overrides={"admin_chat_id": OPERATORS})
+    ) as running:
         yield running
-    finally:
-        with contextlib.suppress(Exception):
-            await running.stop()
 
 
 async def test_an_unexpected_error_tells_the_seller_and_alerts_the_operators_once_a_minute(

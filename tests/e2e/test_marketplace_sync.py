@@ -3,15 +3,14 @@ in, changes out with one Idempotency-Key, an outage that delays but loses nothin
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import update
 
 from storage.models import MarketplaceOutbox
-from tests.e2e.conftest import RunningBot, free_port
-from tests.e2e.helpers import TRACKING
+from tests.e2e.conftest import RunningBot, free_port, started
+from tests.e2e.helpers import TRACKING, skip_comment_and_confirm
 from tests.support.marketplace_stub import MarketplaceStub, new_webhook_secret
 from tests.support.telegram_stub import StubUser, TelegramStub
 
@@ -33,21 +32,9 @@ async def live_bot(
 ) -> AsyncIterator[RunningBot]:
     port = free_port()
     marketplace.webhook_url = f"http://127.0.0.1:{port}/webhooks/chopni"
-    running = RunningBot(
-        telegram,
-        database_url,
-        overrides={
-            "chopni_api_url": marketplace.base_url,
-            "chopni_webhook_secret": SECRET,
-        },
-        port=port,
-    )
-    await running.start()
-    try:
+    overrides = {"chopni_api_url": marketplace.base_url, "chopni_webhook_secret": SECRET}
+    async with started(RunningBot(telegram, database_url, overrides, port=port)) as running:
         yield running
-    finally:
-        with contextlib.suppress(Exception):
-            await running.stop()
 
 
 async def linked_seller(bot: RunningBot, telegram: TelegramStub) -> StubUser:
@@ -75,10 +62,7 @@ async def test_an_outage_delays_a_change_which_then_goes_through_once(
     sale = await seller.wait_for(lambda m: order.number in (m.text or ""), timeout=10)
     with marketplace.outage():
         await seller.press(sale, "PROCESSING")
-        ask = await seller.wait_for(lambda m: "Skip" in m.button_texts)
-        await seller.press(ask, "Skip")
-        confirm = await seller.wait_for(lambda m: "Change Order Status" in m.button_texts)
-        await seller.press(confirm, "Change Order Status")
+        await skip_comment_and_confirm(seller)
         await seller.wait_for(lambda m: (m.text or "").startswith("⏳"))
         await seller.send(f"/order {order.number}")
         card = await seller.wait_for(lambda m: "Order Status History" in (m.text or ""))
@@ -109,10 +93,7 @@ async def test_a_conflict_shows_the_marketplaces_real_status(
     marketplace.webhook_url = None  # the cancellation's webhook never arrives
     await marketplace.sandbox.cancel(order.id)
     await seller.send(f"/processing {order.number}")
-    ask = await seller.wait_for(lambda m: "Skip" in m.button_texts)
-    await seller.press(ask, "Skip")
-    confirm = await seller.wait_for(lambda m: "Change Order Status" in m.button_texts)
-    await seller.press(confirm, "Change Order Status")
+    await skip_comment_and_confirm(seller)
     refused = await seller.wait_for(lambda m: (m.text or "").startswith("⛔"), timeout=10)
     assert "CANCELLED" in (refused.text or "")
 
@@ -128,10 +109,7 @@ async def test_shipping_sends_the_tracking_number_in_the_comment(
         f"/ship {order.number} {TRACKING[order.delivery.carrier]}",
     ):
         await seller.send(command)
-        ask = await seller.wait_for(lambda m: "Skip" in m.button_texts)
-        await seller.press(ask, "Skip")
-        confirm = await seller.wait_for(lambda m: "Change Order Status" in m.button_texts)
-        await seller.press(confirm, "Change Order Status")
+        await skip_comment_and_confirm(seller)
         await seller.wait_for(lambda m: (m.text or "").startswith("✅"), timeout=10)
     applied = await marketplace.applied_changes(order.id)
     assert applied[-1]["status"] == "SHIPPED"

@@ -10,6 +10,7 @@ from tests.e2e.helpers import (
     confirm_and_sync,
     marketplace_status,
     paid_demo_order,
+    skip_comment_and_confirm,
     words,
 )
 from tests.support.telegram_stub import StubUser, TelegramStub
@@ -167,10 +168,7 @@ async def test_the_flows_speak_english_to_an_english_seller(
     _order, sale = await paid_demo_order(bot, english_seller)
     assert "New sale" in (sale.text or "")
     await english_seller.press(sale, "PROCESSING")
-    ask = await english_seller.wait_for(lambda m: "Skip" in m.button_texts)
-    await english_seller.press(ask, "Skip")
-    prompt = await english_seller.wait_for(lambda m: "Change Order Status" in m.button_texts)
-    await english_seller.press(prompt, "Change Order Status")
+    await skip_comment_and_confirm(english_seller)
     done = await english_seller.wait_for(lambda m: (m.text or "").startswith("✅"), timeout=10)
     assert "PROCESSING" in (done.text or "")
 

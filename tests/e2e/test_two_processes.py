@@ -13,7 +13,6 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from sqlalchemy import select
 
@@ -21,11 +20,12 @@ from storage.database import Database
 from storage.models import Lease
 from tests.conftest import TEST_DATABASE_URL
 from tests.e2e.conftest import ADMIN_TOKEN, free_port
-from tests.e2e.test_crash_recovery import migrate, pending
+from tests.e2e.helpers import sale_numbers
 from tests.support.marketplace_stub import MarketplaceStub, new_webhook_secret
-from tests.support.processes import BotProcess
+from tests.support.processes import BotProcess, bot_env, link_code, migrate
 from tests.support.telegram_stub import StubUser, TelegramStub
 from tests.support.telegram_stub_records import ApiError
+from tests.support.work import unfinished
 
 pytestmark = pytest.mark.skipif(
     not TEST_DATABASE_URL, reason="several processes share a database only on PostgreSQL"
@@ -37,13 +37,9 @@ SELLERS = [f"shop-pair-{n}" for n in range(4)]
 SALES_PER_SELLER = 10
 
 
-async def poller(database_url: str) -> str | None:
-    db = Database(database_url)
-    try:
-        async with db.snapshot() as session:
-            return await session.scalar(select(Lease.holder).where(Lease.name == "telegram-poller"))
-    finally:
-        await db.dispose()
+async def poller(db: Database) -> str | None:
+    async with db.snapshot() as session:
+        return await session.scalar(select(Lease.holder).where(Lease.name == "telegram-poller"))
 
 
 @pytest.fixture
@@ -69,31 +65,27 @@ async def test_two_processes_poll_once_deliver_once_and_take_over_from_each_othe
     telegram._m_getUpdates = counting  # type: ignore[method-assign]
     await migrate(database_url)
     async with MarketplaceStub(webhook_secret=SECRET, verify_delay=3600) as marketplace:
-        env = {
-            "BOT_TOKEN": TOKEN,
-            "TELEGRAM_API_URL": telegram.api_root,
-            "DATABASE_URL": database_url,
-            "CHOPNI_API_URL": marketplace.base_url,
-            "CHOPNI_WEBHOOK_SECRET": SECRET,
-            "ADMIN_TOKEN": ADMIN_TOKEN,
-            "LOG_LEVEL": "WARNING",
-            "LEASE_SECONDS": "3",
-        }
+        env = bot_env(
+            token=TOKEN,
+            telegram_api_url=telegram.api_root,
+            database_url=database_url,
+            marketplace_url=marketplace.base_url,
+            webhook_secret=SECRET,
+            admin_token=ADMIN_TOKEN,
+            lease_seconds=3,
+        )
         first = BotProcess(env, tmp_path / "first", free_port())
         second = BotProcess(env, tmp_path / "second", free_port())
         for process in (first, second):
             process.cwd.mkdir()
             await process.start()
+        db = Database(database_url)
         try:
             users: dict[str, StubUser] = {}
             for n, seller in enumerate(SELLERS):
-                async with httpx.AsyncClient(base_url=first.base_url) as client:
-                    answer = await client.post(
-                        f"/admin/sellers/{seller}/link-codes",
-                        headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
-                    )
+                code = await link_code(first.base_url, seller, ADMIN_TOKEN)
                 users[seller] = telegram.user(7400 + n, language_code="en")
-                await users[seller].send(f"/start {answer.json()['code']}")
+                await users[seller].send(f"/start {code}")
                 await users[seller].wait_for(lambda m, s=seller: s in (m.text or ""))
 
             numbers: dict[str, list[str]] = {seller: [] for seller in SELLERS}
@@ -105,8 +97,8 @@ async def test_two_processes_poll_once_deliver_once_and_take_over_from_each_othe
 
             async def delivered() -> None:
                 while True:
-                    if not await pending(database_url) and all(
-                        len(sales(users[s], numbers[s])) >= SALES_PER_SELLER for s in SELLERS
+                    if not await unfinished(db) and all(
+                        len(sale_numbers(users[s], numbers[s])) >= SALES_PER_SELLER for s in SELLERS
                     ):
                         return
                     await asyncio.sleep(0.1)
@@ -114,10 +106,12 @@ async def test_two_processes_poll_once_deliver_once_and_take_over_from_each_othe
             await asyncio.wait_for(delivered(), 60)
             await asyncio.sleep(1.0)  # a second copy, were there one, would arrive by now
             for seller in SELLERS:
-                assert sorted(sales(users[seller], numbers[seller])) == sorted(numbers[seller])
+                assert sorted(sale_numbers(users[seller], numbers[seller])) == sorted(
+                    numbers[seller]
+                )
 
             # One process holds the poller lease; the other never polled against it.
-            holder = await poller(database_url)
+            holder = await poller(db)
             polling, standby = (
                 (first, second) if holder and holder.endswith(f":{first.pid}") else (second, first)
             )
@@ -129,19 +123,9 @@ async def test_two_processes_poll_once_deliver_once_and_take_over_from_each_othe
             user = users[SELLERS[0]]
             await user.send("/help")
             await user.wait_for(lambda m: "/orders" in (m.text or ""), timeout=30)
-            holder = await poller(database_url)
+            holder = await poller(db)
             assert holder is not None and holder.endswith(f":{standby.pid}")
         finally:
+            await db.dispose()
             for process in (first, second):
                 await process.stop()
-
-
-def sales(user: StubUser, numbers: list[str]) -> list[str]:
-    """The order numbers of the sale notifications ``user`` received, one entry per message."""
-    return [
-        number
-        for m in user.messages
-        if "New sale" in (m.text or "")
-        for number in numbers
-        if f"order {number}" in (m.text or "")
-    ]

@@ -6,7 +6,6 @@ the marketplace is dropped, so the test covers a ten-minute outage in well under
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -23,24 +22,11 @@ from storage.database import Database
 from storage.models import HistoryEntry, MarketplaceOutbox, TelegramOutbox
 from tests.e2e.helpers import TRACKING
 from tests.support.clock import Clock
-from tests.support.marketplace_stub import MarketplaceStub, new_webhook_secret
+from tests.support.marketplace_stub import MarketplaceStub
 
 SELLER = "seller-outage"
 CHAT = 7001
 OUTAGE = timedelta(minutes=10)
-
-
-@pytest.fixture
-async def stub(database_url: str, db: Database) -> AsyncIterator[MarketplaceStub]:
-    async with MarketplaceStub(database_url, webhook_secret=new_webhook_secret()) as marketplace:
-        yield marketplace
-
-
-@pytest.fixture
-async def client(stub: MarketplaceStub) -> AsyncIterator[HttpMarketplace]:
-    client = HttpMarketplace(stub.base_url, None, timeout=2.0)
-    yield client
-    await client.aclose()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ and the seller's replies delivered by the "message" outbox kind with stable idem
 from __future__ import annotations
 
 import io
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -31,7 +30,7 @@ from storage.models import MarketplaceOutbox, SandboxFile, SandboxRecord, Telegr
 from storage.models import Order as OrderRow
 from tests.support.clock import Clock
 from tests.support.images import GPS_IFD, SECRET, jpeg_with_gps, png_with_text
-from tests.support.marketplace_stub import MarketplaceStub, new_webhook_secret
+from tests.support.marketplace_stub import MarketplaceStub
 
 SELLER = "seller-relay"
 CHATS = (5001, 5002)
@@ -52,19 +51,6 @@ class TelegramFiles:
             self.failures -= 1
             raise TimedOut("telegram is slow")
         return self.files[file_id]
-
-
-@pytest.fixture
-async def stub(database_url: str, db: Database) -> AsyncIterator[MarketplaceStub]:
-    async with MarketplaceStub(database_url, webhook_secret=new_webhook_secret()) as marketplace:
-        yield marketplace
-
-
-@pytest.fixture
-async def client(stub: MarketplaceStub) -> AsyncIterator[HttpMarketplace]:
-    client = HttpMarketplace(stub.base_url, None, timeout=5.0)
-    yield client
-    await client.aclose()
 
 
 @pytest.fixture

@@ -11,6 +11,52 @@ from typing import IO
 
 import httpx
 
+from storage.database import Database
+from storage.migrate import upgrade
+
+
+def bot_env(
+    *,
+    token: str,
+    telegram_api_url: str,
+    database_url: str,
+    marketplace_url: str,
+    webhook_secret: str,
+    admin_token: str,
+    lease_seconds: float,
+) -> dict[str, str]:
+    """The settings of a bot that talks to a marketplace over HTTP, as environment variables."""
+    return {
+        "BOT_TOKEN": token,
+        "TELEGRAM_API_URL": telegram_api_url,
+        "DATABASE_URL": database_url,
+        "CHOPNI_API_URL": marketplace_url,
+        "CHOPNI_WEBHOOK_SECRET": webhook_secret,
+        "ADMIN_TOKEN": admin_token,
+        "LOG_LEVEL": "WARNING",
+        "LEASE_SECONDS": str(lease_seconds),
+    }
+
+
+async def migrate(database_url: str) -> None:
+    """``chopni-bot db upgrade``, the release step before processes start on PostgreSQL."""
+    db = Database(database_url)
+    try:
+        await upgrade(db.engine)
+    finally:
+        await db.dispose()
+
+
+async def link_code(base_url: str, seller_id: str, admin_token: str) -> str:
+    """A one-time code from the admin API that links a Telegram account to ``seller_id``."""
+    async with httpx.AsyncClient(base_url=base_url) as client:
+        answer = await client.post(
+            f"/admin/sellers/{seller_id}/link-codes",
+            headers={"Authorization": f"Bearer {admin_token}"},
+        )
+    answer.raise_for_status()
+    return str(answer.json()["code"])
+
 
 class BotProcess:
     """One ``python -m bot run`` with the given settings; ``start`` again after a kill."""
