@@ -18,6 +18,7 @@ from pathlib import Path
 
 from telegram import Bot
 
+from bench.table import print_table
 from bot.rate_limit import ChatRateLimiter
 from bot.telegram_outbox import TelegramSender, enqueue
 from storage.database import Database
@@ -79,10 +80,7 @@ async def main(messages: int, chats: int) -> None:
         ("duplicated (target 0)", str(duplicates)),
         ("per-chat order kept", "yes" if ordered else "NO"),
     ]
-    width = max(len(name) for name, _ in rows)
-    print(f"{'metric':<{width}}  value")
-    for name, value in rows:
-        print(f"{name:<{width}}  {value}")
+    print_table(rows)
 
 
 if __name__ == "__main__":

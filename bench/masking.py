@@ -14,6 +14,7 @@ import argparse
 import statistics
 import time
 
+from bench.table import print_table
 from bot.domain.masking import mask_contacts
 from tests.unit.masking_corpus import CASES, CLEAN_CASES, CONTACT_CASES
 
@@ -66,11 +67,7 @@ def main() -> None:
         ("max ms/message", f"{max(samples):.3f}"),
         ("max ms/message, first pass", f"{first_pass:.3f}"),
     ]
-    width = max(len(name) for name, _ in rows)
-    print(f"{'metric':<{width}}  value")
-    print(f"{'-' * width}  {'-' * 30}")
-    for name, value in rows:
-        print(f"{name:<{width}}  {value}")
+    print_table(rows, rule=True)
 
 
 if __name__ == "__main__":

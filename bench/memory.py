@@ -20,6 +20,7 @@ from pathlib import Path
 import httpx
 
 from bench.sweep import fill
+from bench.table import print_table
 from storage.database import Database
 from storage.migrate import upgrade
 from tests.e2e.conftest import free_port
@@ -87,10 +88,7 @@ async def main(orders: int, sellers: int) -> None:
         ("digests queued by the sweep", str(sweep.json().get("sent"))),
         ("peak RSS after sweep, /orders and sending (target < 150 MB)", f"{peak:.0f} MiB"),
     ]
-    width = max(len(name) for name, _ in rows)
-    print(f"{'metric':<{width}}  value")
-    for name, value in rows:
-        print(f"{name:<{width}}  {value}")
+    print_table(rows)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from sqlalchemy import func, insert, select
 
+from bench.table import print_table
 from bot.notify import Defaults
 from bot.reminders import Reminders
 from storage.database import Database
@@ -114,10 +115,7 @@ async def main(orders: int, sellers: int) -> None:
         ("process peak RSS before / after the sweep", f"{rss_before:.0f} / {rss_after:.0f} MiB"),
         ("second sweep the same day", f"{second} sent in {second_elapsed:.2f} s"),
     ]
-    width = max(len(name) for name, _ in table)
-    print(f"{'metric':<{width}}  value")
-    for name, value in table:
-        print(f"{name:<{width}}  {value}")
+    print_table(table)
 
 
 if __name__ == "__main__":
