@@ -34,7 +34,7 @@ from bot.events import EventProcessor
 from bot.http import build_http_app
 from bot.i18n import LOCALES, translator
 from bot.inbox import WebhookReceiver
-from bot.leases import Lease
+from bot.leases import DEFAULT_TTL, Lease
 from bot.linking import Linker
 from bot.marketplace import Marketplace
 from bot.marketplace.client import HttpMarketplace
@@ -189,10 +189,7 @@ class Runtime:
             self.db, self.marketplace, self.defaults, on_notified=self.sender.wake
         )
         self.poller_lease = Lease(
-            self.db,
-            "telegram-poller",
-            _holder_name(),
-            **({"ttl": settings.lease_seconds} if settings.lease_seconds else {}),
+            self.db, "telegram-poller", _holder_name(), ttl=settings.lease_seconds or DEFAULT_TTL
         )
         register(self.application)
 

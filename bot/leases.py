@@ -22,8 +22,12 @@ from storage.models import Lease as LeaseRow
 log = logging.getLogger(__name__)
 
 
+#: seconds a lease lasts unless renewed; its holder renews it every third of that
+DEFAULT_TTL = 30.0
+
+
 class Lease:
-    def __init__(self, db: Database, name: str, holder: str, ttl: float = 30.0) -> None:
+    def __init__(self, db: Database, name: str, holder: str, ttl: float = DEFAULT_TTL) -> None:
         self._db = db
         self.name = name
         self.holder = holder

@@ -15,6 +15,8 @@ class BotData:
 
     def __init__(self) -> None:
         self.runtime: Runtime | None = None
+        #: when this application last alerted ADMIN_CHAT_ID (time.monotonic())
+        self.last_admin_alert: float | None = None
 
 
 class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):

@@ -6,11 +6,9 @@ import html
 import logging
 import time
 import traceback
-import weakref
 
 from telegram import Update
 from telegram.error import Forbidden, NetworkError
-from telegram.ext import Application
 
 from bot import metrics
 from handlers.context import Context
@@ -19,8 +17,6 @@ from handlers.who import identify
 log = logging.getLogger(__name__)
 
 ADMIN_ALERT_INTERVAL = 60.0
-#: when each running application last alerted its operators
-_last_alert: weakref.WeakKeyDictionary[Application, float] = weakref.WeakKeyDictionary()
 
 
 async def on_error(update: object, context: Context) -> None:
@@ -50,10 +46,12 @@ async def report_to_admins(context: Context, error: BaseException | None) -> Non
     """At most one alert a minute to ADMIN_CHAT_ID, with the error's last frames."""
     admin_chat = context.runtime.settings.admin_chat_id
     now = time.monotonic()
-    last = _last_alert.get(context.application, -ADMIN_ALERT_INTERVAL)
-    if admin_chat is None or error is None or now - last < ADMIN_ALERT_INTERVAL:
+    last = context.bot_data.last_admin_alert
+    if admin_chat is None or error is None:
         return
-    _last_alert[context.application] = now
+    if last is not None and now - last < ADMIN_ALERT_INTERVAL:
+        return
+    context.bot_data.last_admin_alert = now
     trace = "".join(traceback.format_exception(error, limit=4))[-3000:]
     try:
         await context.bot.send_message(

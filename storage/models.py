@@ -51,9 +51,7 @@ class Timestamp(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return None if value is None else _as_utc(value)
 
     def result_processor(self, dialect: Dialect, coltype: object) -> Any:
         if dialect.name != "sqlite":
@@ -66,7 +64,11 @@ class Timestamp(TypeDecorator[datetime]):
 def _sqlite_timestamp(value: str | datetime | None) -> datetime | None:
     if value is None:
         return None
-    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return _as_utc(datetime.fromisoformat(value) if isinstance(value, str) else value)
+
+
+def _as_utc(moment: datetime) -> datetime:
+    """A stored moment in UTC; one without a zone was stored in UTC."""
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
