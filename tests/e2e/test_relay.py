@@ -14,7 +14,7 @@ from storage.models import SandboxFile, SandboxRecord
 from tests.e2e.conftest import RunningBot
 from tests.e2e.helpers import paid_demo_order
 from tests.support.images import MINIMAL_PDF, jpeg_with_gps
-from tests.support.telegram_stub import StubUser, TelegramStub
+from tests.support.telegram_stub import BotMessage, StubUser, TelegramStub
 
 
 async def seller_messages(bot: RunningBot, order_id: str) -> list[dict]:  # type: ignore[type-arg]
@@ -25,6 +25,14 @@ async def seller_messages(bot: RunningBot, order_id: str) -> list[dict]:  # type
             )
         )
         return [r.data for r in rows.all() if r.data.get("author") == "seller"]
+
+
+async def open_compose(seller: StubUser, sale: BotMessage) -> None:
+    """Details, then Message buyer: the bot asks for the message."""
+    await seller.press(sale, "Details")
+    card = await seller.wait_for(lambda m: "Message buyer" in m.button_texts)
+    await seller.press(card, "Message buyer")
+    await seller.wait_for(lambda m: "Write your message" in (m.text or ""))
 
 
 async def test_a_buyer_message_arrives_masked_with_its_photo_stripped(
@@ -71,10 +79,7 @@ async def test_the_message_buyer_button_sends_a_photo_with_its_caption(
     bot: RunningBot, english_seller: StubUser
 ) -> None:
     order, sale = await paid_demo_order(bot, english_seller)
-    await english_seller.press(sale, "Details")
-    card = await english_seller.wait_for(lambda m: "Message buyer" in m.button_texts)
-    await english_seller.press(card, "Message buyer")
-    await english_seller.wait_for(lambda m: "Write your message" in (m.text or ""))
+    await open_compose(english_seller, sale)
     await english_seller.send_photo(jpeg_with_gps(), caption="This is the colour you asked about")
     await english_seller.wait_for(lambda m: (m.text or "").startswith("✅"), timeout=10)
     [sent] = await seller_messages(bot, order.id)
@@ -128,10 +133,7 @@ async def test_a_reply_by_button_hides_links_behind_words_and_mentions(
     bot: RunningBot, english_seller: StubUser
 ) -> None:
     order, sale = await paid_demo_order(bot, english_seller)
-    await english_seller.press(sale, "Details")
-    card = await english_seller.wait_for(lambda m: "Message buyer" in m.button_texts)
-    await english_seller.press(card, "Message buyer")
-    await english_seller.wait_for(lambda m: "Write your message" in (m.text or ""))
+    await open_compose(english_seller, sale)
     text = "See the photos here, or ask Ivan."
     await english_seller.send_with_entities(
         text,
@@ -180,10 +182,7 @@ async def test_cancel_leaves_the_compose_step_and_sends_nothing(
     bot: RunningBot, english_seller: StubUser
 ) -> None:
     order, sale = await paid_demo_order(bot, english_seller)
-    await english_seller.press(sale, "Details")
-    card = await english_seller.wait_for(lambda m: "Message buyer" in m.button_texts)
-    await english_seller.press(card, "Message buyer")
-    await english_seller.wait_for(lambda m: "Write your message" in (m.text or ""))
+    await open_compose(english_seller, sale)
     await english_seller.send("/cancel")
     await english_seller.wait_for(lambda m: "Nothing was sent to the buyer" in (m.text or ""))
     await english_seller.send("Hello there")
