@@ -122,7 +122,7 @@ async def _remind(settings: Settings) -> int:
     runtime = Runtime(settings, token=settings.require_bot_token())
     try:
         await runtime.initialize()
-        sent = await runtime.reminders.sweep()
+        sent = await runtime.reminders.sweep(force=True)
         await runtime.sender.drain()
     finally:
         await runtime.application.shutdown()

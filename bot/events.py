@@ -2,7 +2,8 @@
 
 Each event is processed in one transaction together with the notifications it causes, so a
 crash either leaves the event pending (it is processed again) or done with its messages queued.
-Notifications carry dedupe keys, so a replayed event never notifies twice.
+Notifications carry dedupe keys, so a replayed event never notifies twice. Before each event
+the processor gives way (``make_way``) to whatever must not wait on it: receiving webhooks.
 """
 
 from __future__ import annotations
@@ -43,9 +44,11 @@ class EventProcessor:
         defaults: Defaults,
         *,
         on_notified: Callable[[], None] = lambda: None,
+        make_way: Callable[[], Awaitable[None]] | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self._db = db
+        self._make_way = make_way
         self._marketplace = marketplace
         self._defaults = defaults
         self._on_notified = on_notified
@@ -72,6 +75,8 @@ class EventProcessor:
             ).all()
         settled = 0
         for event_id in ids:
+            if self._make_way is not None:
+                await self._make_way()
             settled += await self._process_one(event_id)
         return settled
 

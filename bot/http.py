@@ -147,7 +147,7 @@ def build_http_app(runtime: Runtime) -> Starlette:
     async def run_reminders(request: Request) -> Response:
         if (refusal := admin_refusal(request)) is not None:
             return refusal
-        sent = await runtime.reminders.sweep()
+        sent = await runtime.reminders.sweep(force=True)
         return JSONResponse({"sent": sent})
 
     async def telegram_webhook(request: Request) -> Response:

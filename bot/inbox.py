@@ -1,12 +1,15 @@
 """Receiving marketplace webhooks: verify the Standard Webhooks signature, store, acknowledge.
 
 An event is acknowledged only once it is durably stored; a repeated ``webhook-id`` is already
-done. Processing happens afterwards, in :mod:`bot.events`.
+done. Processing happens afterwards, in :mod:`bot.events`, and gives way while deliveries are
+arriving (:meth:`WebhookReceiver.lull`): the marketplace waits on every answer, while the seller's
+notifications are paced by Telegram's limits anyway.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import enum
 import json
 import logging
@@ -19,7 +22,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from bot.marketplace.schemas import Envelope
-from storage.database import Database
+from storage.database import Database, JSONText
 from storage.models import InboxEvent
 
 log = logging.getLogger(__name__)
@@ -47,6 +50,10 @@ class WebhookReceiver:
         self._webhook = Webhook(secret)
         self._queue: list[tuple[dict[str, Any], asyncio.Future[bool]]] = []
         self._flusher: asyncio.Task[None] | None = None
+        #: deliveries being received right now, and a flag that is set while there are none
+        self._receiving = 0
+        self._quiet = asyncio.Event()
+        self._quiet.set()
         dialect = sqlite if db.is_sqlite else postgresql
         self._claim = (
             dialect.insert(InboxEvent)
@@ -78,8 +85,18 @@ class WebhookReceiver:
                     stored.set_result(row["id"] in new_ids and row["id"] not in seen)
                 seen.add(row["id"])
 
+    async def lull(self, patience: float) -> None:
+        """Return once no delivery is being received, or after ``patience`` seconds at most.
+
+        Background work that would slow the answers (processing the stored events) waits here
+        first; the bound keeps it going, slowly, through a burst that does not stop.
+        """
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(patience):
+                await self._quiet.wait()
+
     async def _insert(self, rows: list[dict[str, Any]]) -> set[str]:
-        async with self._db.transaction() as session:
+        async with self._db.transaction(urgent=True) as session:
             # Parameters apart from the statement: it is compiled once and cached, where a
             # VALUES list of a whole batch would be compiled anew on every flush, in the loop.
             connection = await session.connection()
@@ -89,6 +106,16 @@ class WebhookReceiver:
 
     async def receive(self, body: bytes, headers: Mapping[str, str]) -> Outcome:
         """Verify and store one delivery. Nothing is stored unless the signature is good."""
+        self._receiving += 1
+        self._quiet.clear()
+        try:
+            return await self._receive(body, headers)
+        finally:
+            self._receiving -= 1
+            if not self._receiving:
+                self._quiet.set()
+
+    async def _receive(self, body: bytes, headers: Mapping[str, str]) -> Outcome:
         names = ("webhook-id", "webhook-timestamp", "webhook-signature")
         wanted = {name: headers[name] for name in names if name in headers}
         try:
@@ -97,8 +124,8 @@ class WebhookReceiver:
             log.warning("webhook rejected: %s", exc)
             return Outcome.BAD_SIGNATURE
         try:
-            payload = json.loads(body)
-            envelope = Envelope.model_validate(payload)
+            text = body.decode()
+            envelope = Envelope.model_validate(json.loads(text))
         except (ValueError, ValidationError):
             log.warning("webhook %s has a malformed body", wanted.get("webhook-id"))
             return Outcome.MALFORMED
@@ -109,7 +136,7 @@ class WebhookReceiver:
         row = {
             "id": envelope.id,
             "type": envelope.type,
-            "payload": payload,
+            "payload": JSONText(text),
             "received_at": datetime.now(UTC),
             "attempts": 0,
         }

@@ -18,9 +18,8 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import exists, insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 from telegram import Bot, InlineKeyboardMarkup, InputFile, LinkPreviewOptions, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
@@ -154,23 +153,18 @@ class TelegramSender:
 
     async def _claim(self) -> list[TelegramOutbox]:
         now = _now()
-        earlier = aliased(TelegramOutbox)
+        # A chat's messages go out in order, and only the head of each chat's queue is claimed:
+        # a row never waits in a chat's pacing long enough for its lease to run out (and another
+        # process to send it too). The heads come from the index of unsettled rows, so a claim
+        # costs the same however many messages are queued or were ever sent.
+        heads = (
+            select(func.min(TelegramOutbox.id))
+            .where(TelegramOutbox.sent_at.is_(None), TelegramOutbox.failed_at.is_(None))
+            .group_by(TelegramOutbox.chat_id)
+        )
         query = (
             select(TelegramOutbox)
-            .where(
-                TelegramOutbox.sent_at.is_(None),
-                TelegramOutbox.failed_at.is_(None),
-                TelegramOutbox.next_attempt_at <= now,
-                # A chat's messages go out in order, and only the head of each chat's queue is
-                # claimed: a row never waits in a chat's pacing long enough for its lease to run
-                # out (and another process to send it too).
-                ~exists().where(
-                    earlier.chat_id == TelegramOutbox.chat_id,
-                    earlier.id < TelegramOutbox.id,
-                    earlier.sent_at.is_(None),
-                    earlier.failed_at.is_(None),
-                ),
-            )
+            .where(TelegramOutbox.id.in_(heads), TelegramOutbox.next_attempt_at <= now)
             .order_by(TelegramOutbox.id)
             .limit(self._batch)
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+from collections import deque
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -35,9 +36,19 @@ def is_sqlite(url: str) -> bool:
     return make_url(normalise_url(url)).get_backend_name() == "sqlite"
 
 
+class JSONText(str):
+    """A JSON document that is already text, for a JSON column: stored exactly as it is.
+
+    A marketplace webhook is stored as the very body that was signed, without being encoded
+    again (that would cost as much as parsing it did, on every delivery).
+    """
+
+
 def _compact_json(value: Any) -> str:
     """JSON columns as UTF-8 without padding: Bulgarian text escaped as \\uXXXX is three times
     the size, and the outbox stores every message the bot sends."""
+    if isinstance(value, JSONText):
+        return str(value)
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -84,26 +95,76 @@ def session_factories(
     return reader, writer
 
 
+class WriterQueue:
+    """This process's writers, one at a time, first come first served, urgent ones first.
+
+    An urgent writer (storing a marketplace webhook before answering it) waits only for the
+    transaction in progress, not for the background work queued behind it.
+    """
+
+    def __init__(self) -> None:
+        self._busy = False
+        self._waiting: tuple[deque[asyncio.Future[None]], deque[asyncio.Future[None]]] = (
+            deque(),
+            deque(),
+        )
+
+    @contextlib.asynccontextmanager
+    async def turn(self, *, urgent: bool = False) -> AsyncIterator[None]:
+        await self._acquire(urgent)
+        try:
+            yield
+        finally:
+            self._release()
+
+    async def _acquire(self, urgent: bool) -> None:
+        if not self._busy and not any(self._waiting):
+            self._busy = True
+            return
+        turn = asyncio.get_running_loop().create_future()
+        waiting = self._waiting[0 if urgent else 1]
+        waiting.append(turn)
+        try:
+            await turn
+        except asyncio.CancelledError:
+            if turn.done() and not turn.cancelled():
+                self._release()  # the turn was handed over just as the waiter was cancelled
+            else:
+                waiting.remove(turn)
+            raise
+
+    def _release(self) -> None:
+        for waiting in self._waiting:
+            while waiting:
+                turn = waiting.popleft()
+                if not turn.done():
+                    turn.set_result(None)  # handed over: still busy, now for the next writer
+                    return
+        self._busy = False
+
+
 class Database:
     """The engine and its two session factories, built once by the composition root.
 
     ``async with db.transaction() as session`` is the unit of work: its transaction takes the
     write lock up front on SQLite; the caller commits explicitly, and anything not committed is
-    rolled back when the block ends. ``snapshot()`` is for reads and never writes.
+    rolled back when the block ends. ``urgent=True`` is for a writer someone is waiting on
+    (a webhook's sender): on SQLite it goes before the background writers already queued.
+    ``snapshot()`` is for reads and never writes.
     """
 
     def __init__(self, url: str, **engine_kwargs: Any) -> None:
         self.url = normalise_url(url)
         self.engine = create_engine(self.url, **engine_kwargs)
         self._reader, self._writer = session_factories(self.engine)
-        self._write_lock: asyncio.Lock | None = None
+        self._writers: WriterQueue | None = None
 
     @property
     def is_sqlite(self) -> bool:
         return is_sqlite(self.url)
 
     @contextlib.asynccontextmanager
-    async def transaction(self) -> AsyncIterator[AsyncSession]:
+    async def transaction(self, *, urgent: bool = False) -> AsyncIterator[AsyncSession]:
         if not self.is_sqlite:
             async with self._writer() as session:
                 yield session
@@ -112,9 +173,9 @@ class Database:
         # growing sleeps: under load that is most of the latency. Writers of this process queue
         # here instead and are woken the moment the lock is free; other processes still meet
         # the busy timeout. A transaction must not open another one inside it.
-        if self._write_lock is None:
-            self._write_lock = asyncio.Lock()
-        async with self._write_lock, self._writer() as session:
+        if self._writers is None:
+            self._writers = WriterQueue()
+        async with self._writers.turn(urgent=urgent), self._writer() as session:
             yield session
 
     def snapshot(self) -> AsyncSession:

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -232,7 +233,14 @@ class TelegramOutbox(Base):
 
     __tablename__ = "telegram_outbox"
     __table_args__ = (
-        Index("ix_telegram_outbox_due", "sent_at", "failed_at", "next_attempt_at"),
+        #: each chat's unsettled messages in order: the sender claims the head of each queue
+        Index(
+            "ix_telegram_outbox_unsettled",
+            "chat_id",
+            "id",
+            sqlite_where=text("sent_at IS NULL AND failed_at IS NULL"),
+            postgresql_where=text("sent_at IS NULL AND failed_at IS NULL"),
+        ),
         UniqueConstraint("dedupe_key", name="uq_telegram_outbox_dedupe_key"),
     )
 

@@ -82,9 +82,25 @@ async def test_db_upgrade_and_link_print_what_an_operator_needs(tmp_path: Path) 
     assert "?start=" in output
 
 
-async def test_remind_now_runs_the_sweep_and_prints_how_many_were_sent(tmp_path: Path) -> None:
+def _zone_where_it_is_just_past_midnight() -> str:
+    """A fixed-offset zone whose local time is between 00:00 and 01:00 right now."""
+    hour = datetime.now(UTC).hour
+    # Etc/GMT+N is N hours behind UTC (the sign is POSIX's).
+    return f"Etc/GMT+{hour}" if hour <= 12 else f"Etc/GMT-{24 - hour}"
+
+
+async def test_remind_now_sends_the_digest_before_the_reminder_hour_and_prints_how_many(
+    tmp_path: Path,
+) -> None:
     async with TelegramStub(token=TOKEN) as telegram:
-        env = {**os.environ, "BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": telegram.api_root}
+        env = {
+            **os.environ,
+            "BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_URL": telegram.api_root,
+            # The digest is due at 09:00 local time, hours away: --now sends it all the same.
+            "DEFAULT_TIMEZONE": _zone_where_it_is_just_past_midnight(),
+            "REMINDER_HOUR": "9",
+        }
         env.pop("DATABASE_URL", None)
         code, output = await run_cli("db", "upgrade", env=env, cwd=tmp_path)
         assert code == 0, output
