@@ -34,6 +34,7 @@ import asyncpg
 from sqlalchemy import func, insert, select
 from sqlalchemy.engine import make_url
 
+from bot.cli import run_loop
 from bot.marketplace.sandbox import sign_webhook
 from bot.marketplace.sandbox_data import demo_order
 from storage.database import Database, normalise_url
@@ -255,4 +256,5 @@ if __name__ == "__main__":
     parser.add_argument("--sellers", type=int, default=100)
     parser.add_argument("--database-url", default=os.environ.get("TEST_DATABASE_URL"))
     args = parser.parse_args()
-    asyncio.run(main(args.events, args.senders, args.sellers, args.database_url))
+    # The senders run on the loop the bot runs on, so they cost the machine as little as it can.
+    run_loop(main(args.events, args.senders, args.sellers, args.database_url))

@@ -102,7 +102,7 @@ def telegram_request() -> HTTPXRequest:
 
 #: seconds a stored event waits at most while webhooks keep arriving: a burst is stored and
 #: answered first, and is processed at no less than a few events a second meanwhile
-PROCESSING_PATIENCE = 0.25
+PROCESSING_PATIENCE = 1.0
 
 
 class Runtime:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import enum
-import json
 import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -124,8 +123,8 @@ class WebhookReceiver:
             log.warning("webhook rejected: %s", exc)
             return Outcome.BAD_SIGNATURE
         try:
+            envelope = Envelope.model_validate_json(body)
             text = body.decode()
-            envelope = Envelope.model_validate(json.loads(text))
         except (ValueError, ValidationError):
             log.warning("webhook %s has a malformed body", wanted.get("webhook-id"))
             return Outcome.MALFORMED

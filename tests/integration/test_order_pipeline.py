@@ -4,6 +4,8 @@ on a real database with the sandbox marketplace in-process."""
 
 from __future__ import annotations
 
+import asyncio
+import functools
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,6 +27,7 @@ from bot.notify import Defaults
 from bot.orders import Notice, OrderService
 from storage.database import Database
 from storage.models import HistoryEntry, Order, TelegramAccount, TelegramOutbox
+from tests.integration.test_webhook_receiver import HeldReceiver, event, signed
 from tests.support.in_process_marketplace import SECRET, in_process
 
 SELLER = "shop-1"
@@ -155,6 +158,33 @@ async def test_a_redelivered_event_is_processed_once(pipeline: Pipeline) -> None
     assert await pipeline.receiver.receive(body, headers) is Outcome.DUPLICATE
     await pipeline.settle()
     assert len(await outbox(pipeline.db)) == 2
+
+
+async def test_a_stored_sale_waits_while_webhooks_are_arriving_and_is_processed_after(
+    pipeline: Pipeline,
+) -> None:
+    order = await pipeline.sandbox.create_demo_order(SELLER)
+    await pipeline.sandbox.wait_idle()
+    # Another delivery is being received, and cannot be stored yet.
+    arriving = HeldReceiver(pipeline.db, SECRET)
+    body = event("evt_arriving")
+    delivery = asyncio.create_task(
+        arriving.receive(body, signed(body, "evt_arriving", datetime.now(UTC), SECRET))
+    )
+    events = EventProcessor(
+        pipeline.db,
+        pipeline.marketplace,
+        Defaults(),
+        make_way=functools.partial(arriving.lull, 60.0),
+    )
+    processing = asyncio.create_task(events.process_pending())
+    await asyncio.sleep(0.2)
+    assert not processing.done()
+    assert await outbox(pipeline.db) == []
+    arriving.go_on.set()
+    assert await delivery is Outcome.STORED
+    assert await asyncio.wait_for(processing, 10) >= 1
+    assert any(order.number in row.payload["params"]["text"] for row in await outbox(pipeline.db))
 
 
 async def test_a_seller_change_reaches_the_marketplace_once_even_when_its_answer_is_lost(

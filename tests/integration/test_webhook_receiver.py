@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
 from datetime import UTC, datetime
+from typing import Any
 
 import time_machine
-from sqlalchemy import func, select
+from sqlalchemy import String, func, select
 from standardwebhooks.webhooks import Webhook
 
 from bot.inbox import Outcome, WebhookReceiver
@@ -119,3 +122,65 @@ async def test_an_envelope_whose_id_differs_from_the_header_is_refused(db: Datab
         Outcome.MALFORMED
     )
     assert await stored(db) == 0
+
+
+async def test_the_event_is_stored_as_the_very_body_that_was_signed(db: Database) -> None:
+    receiver = WebhookReceiver(db, SECRET)
+    body = json.dumps(
+        {
+            "id": "evt_bg",
+            "type": "order.updated",
+            "created_at": "2026-11-22T10:00:00Z",
+            "data": {"note": "Чаша от троянска керамика", "n": 1},
+        },
+        ensure_ascii=False,
+        indent=1,
+    ).encode()
+    assert await receiver.receive(body, signed(body, "evt_bg", datetime.now(UTC))) is (
+        Outcome.STORED
+    )
+    async with db.snapshot() as session:
+        raw = await session.scalar(
+            select(func.cast(InboxEvent.payload, String)).where(InboxEvent.id == "evt_bg")
+        )
+        event_row = await session.get(InboxEvent, "evt_bg")
+    assert raw == body.decode()
+    assert event_row is not None
+    assert event_row.payload["data"]["note"] == "Чаша от троянска керамика"
+
+
+async def test_a_lull_comes_at_once_when_nothing_is_being_received(db: Database) -> None:
+    receiver = WebhookReceiver(db, SECRET)
+    async with asyncio.timeout(1):
+        await receiver.lull(patience=60)
+
+
+class HeldReceiver(WebhookReceiver):
+    """A receiver whose store waits until the test lets it go on."""
+
+    def __init__(self, db: Database, secret: str) -> None:
+        super().__init__(db, secret)
+        self.go_on = asyncio.Event()
+
+    async def _insert(self, rows: list[dict[str, Any]]) -> set[str]:
+        await self.go_on.wait()
+        return await super()._insert(rows)
+
+
+async def test_a_lull_waits_for_the_delivery_in_progress_and_no_longer_than_its_patience(
+    db: Database,
+) -> None:
+    receiver = HeldReceiver(db, SECRET)
+    body = event("evt_slow")
+    delivery = asyncio.create_task(
+        receiver.receive(body, signed(body, "evt_slow", datetime.now(UTC)))
+    )
+    await asyncio.sleep(0.01)
+    lull = asyncio.create_task(receiver.lull(patience=60))
+    started = time.monotonic()
+    await asyncio.wait_for(receiver.lull(patience=0.1), 5)
+    assert time.monotonic() - started >= 0.1  # waited its patience out, then gave up
+    assert not lull.done()
+    receiver.go_on.set()
+    assert await delivery is Outcome.STORED
+    await asyncio.wait_for(lull, 5)
