@@ -100,9 +100,10 @@ def telegram_request() -> HTTPXRequest:
     return HTTPXRequest(connection_pool_size=TELEGRAM_CONNECTIONS, pool_timeout=10.0)
 
 
-#: seconds a stored event waits at most while webhooks keep arriving: a burst is stored and
-#: answered first, and is processed at no less than a few events a second meanwhile
-PROCESSING_PATIENCE = 1.0
+#: seconds a stored event waits at most while webhooks keep arriving. A burst is stored and
+#: answered first and processed in its gaps; one that never pauses still sees an event
+#: processed every few seconds (and the sale notifications are paced at Telegram's 30/s anyway)
+PROCESSING_PATIENCE = 3.0
 
 
 class Runtime:
