@@ -2,23 +2,24 @@
 
 The sweep is a few indexed queries, not a walk over every order: which (time zone, hour) groups
 of sellers are due now, then one query (:func:`storage.stalled.most_urgent`) for the orders each
-of those sellers' digest lists, then the domain's :func:`stall_reasons` on just those rows for
-the wording. Each seller's digest is claimed by inserting its (seller, local date) record in the
-same transaction as the messages; a record that already exists means another sweep or process
-sent it, so nothing goes twice.
+of those sellers' digest lists, read seller by seller and rendered and queued 500 sellers at a
+time, with the domain's :func:`stall_reasons` on just those rows for the wording. Each seller's
+digest is claimed by inserting its (seller, local date) record in the same transaction as the
+messages; a record that already exists means another sweep or process sent it, so nothing goes
+twice.
 """
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.digest import MAX_LISTED, Stalled, render_digest
@@ -73,46 +74,11 @@ class Reminders:
         groups = await self._due_groups(now, force)
         if not groups:
             return 0
-        stalled: dict[str, Stalled] = {}
-        for (
-            seller_id,
-            number,
-            status,
-            placed_at,
-            paid_at,
-            ship_by,
-            deliver_by,
-            shipped_at,
-            completed_at,
-            delivered_at,
-            requested,
-            answered,
-            snoozed,
-            position,
-            total,
-        ) in await self._candidates(now, groups):
-            clock = OrderClock(
-                status=Status(status),
-                placed_at=placed_at,
-                paid_at=paid_at,
-                ship_by=ship_by,
-                deliver_by=deliver_by,
-                shipped_at=shipped_at,
-                completed_at=completed_at,
-                delivered_at=delivered_at,
-                return_requested_at=requested,
-                return_answered_at=answered,
-                snoozed_until=snoozed,
-            )
-            # The query chose and ranked the rows by the domain's rules (the tests hold the two
-            # together); the domain has the last word on why each one is listed.
-            reasons = stall_reasons(clock, now, self._thresholds)
-            if reasons:
-                entry = stalled.setdefault(seller_id, Stalled(total=total))
-                entry.orders.append((position, number, clock, reasons))
-        for entry in stalled.values():
-            entry.orders.sort()
-        sent = await self._send(now, stalled)
+        sent = 0
+        async with contextlib.aclosing(self._stalled(now, groups)) as batches:
+            async for stalled in batches:
+                sent += await self._queue(await self._render(now, list(stalled), stalled))
+        log.info("stalled-orders digest queued for %d sellers", sent)
         if sent:
             self._on_queued()
         return sent
@@ -134,10 +100,62 @@ class Reminders:
                 due[(str(tz), int(reminder_hour))] = local_date(now, tz)
         return due
 
-    async def _candidates(
+    async def _stalled(
         self, now: datetime, groups: dict[tuple[str, int], date]
-    ) -> Sequence[Any]:
-        """The most urgent stalled orders (:data:`MAX_LISTED`) of each seller due now."""
+    ) -> AsyncGenerator[dict[str, Stalled]]:
+        """The due sellers' most urgent stalled orders (:data:`MAX_LISTED` each), :data:`_BATCH`
+        sellers at a time: the rows are read as they come, so a sweep over every seller holds
+        one batch in memory, not all of them."""
+        batch: dict[str, Stalled] = {}
+        async with self._db.snapshot() as session:
+            # Core rows: the ORM's row machinery would cost more than the query itself.
+            connection = await session.connection()
+            rows = await connection.stream(self._candidates(now, groups))
+            async for (
+                seller_id,
+                number,
+                status,
+                placed_at,
+                paid_at,
+                ship_by,
+                deliver_by,
+                shipped_at,
+                completed_at,
+                delivered_at,
+                requested,
+                answered,
+                snoozed,
+                position,
+                total,
+            ) in rows:
+                clock = OrderClock(
+                    status=Status(status),
+                    placed_at=placed_at,
+                    paid_at=paid_at,
+                    ship_by=ship_by,
+                    deliver_by=deliver_by,
+                    shipped_at=shipped_at,
+                    completed_at=completed_at,
+                    delivered_at=delivered_at,
+                    return_requested_at=requested,
+                    return_answered_at=answered,
+                    snoozed_until=snoozed,
+                )
+                # The query chose and ranked the rows by the domain's rules (the tests hold the
+                # two together); the domain has the last word on why each one is listed.
+                reasons = stall_reasons(clock, now, self._thresholds)
+                if not reasons:
+                    continue
+                if seller_id not in batch and len(batch) >= _BATCH:
+                    yield batch  # the rows come seller by seller: those sellers are complete
+                    batch = {}
+                entry = batch.setdefault(seller_id, Stalled(total=total))
+                entry.orders.append((position, number, clock, reasons))
+        if batch:
+            yield batch
+
+    def _candidates(self, now: datetime, groups: dict[tuple[str, int], date]) -> Select[Any]:
+        """The query for the most urgent stalled orders of each seller due now, by seller."""
         zone = func.coalesce(Seller.timezone, self._defaults.timezone)
         hour = func.coalesce(Seller.reminder_hour, self._defaults.reminder_hour)
         due_sellers = select(Seller.id).where(
@@ -158,35 +176,7 @@ class Reminders:
                 TelegramAccount.seller_id == Seller.id, TelegramAccount.active.is_(True)
             ),
         )
-        query = most_urgent(due_sellers, now, self._thresholds, MAX_LISTED)
-        async with self._db.snapshot() as session:
-            # Core rows: the ORM's row machinery would cost more than the query itself.
-            connection = await session.connection()
-            return (await connection.execute(query)).all()
-
-    async def _send(self, now: datetime, stalled: dict[str, Stalled]) -> int:
-        """Render and queue the digests, 500 sellers at a time.
-
-        A batch is rendered before its transaction opens, and while one batch is written the
-        next is rendered (the database works outside the interpreter lock).
-        """
-        sent = 0
-        seller_ids = list(stalled)
-        writing: asyncio.Task[int] | None = None
-        try:
-            for start in range(0, len(seller_ids), _BATCH):
-                batch = await self._render(now, seller_ids[start : start + _BATCH], stalled)
-                if writing is not None:
-                    sent += await writing
-                writing = asyncio.create_task(self._queue(batch))
-            if writing is not None:
-                sent += await writing
-                writing = None
-        finally:
-            if writing is not None:
-                writing.cancel()
-        log.info("stalled-orders digest queued for %d sellers", sent)
-        return sent
+        return most_urgent(due_sellers, now, self._thresholds, MAX_LISTED)
 
     async def _render(
         self, now: datetime, seller_ids: list[str], stalled: dict[str, Stalled]

@@ -57,8 +57,9 @@ def most_urgent(
     """The ``limit`` most urgent stalled orders of each of ``sellers`` (a select of ids).
 
     Rows are :data:`COLUMNS` plus ``position`` (1 is the most urgent) and ``total``, how many
-    stalled orders the seller has. Each rule is one index-friendly select (an OR across them
-    would scan every order) that takes the orders whose most severe reason it is.
+    stalled orders the seller has, seller by seller, most urgent first. Each rule is one
+    index-friendly select (an OR across them would scan every order) that takes the orders whose
+    most severe reason it is.
     """
     rules = stall_rules(now, thresholds)
     awake = or_(Order.snoozed_until.is_(None), Order.snoozed_until <= now)
@@ -100,6 +101,7 @@ def most_urgent(
         select(*COLUMNS, ranked.c.position, ranked.c.total)
         .join_from(ranked, Order, Order.id == ranked.c.id)
         .where(ranked.c.position <= limit)
+        .order_by(Order.seller_id, ranked.c.position)
     )
 
 

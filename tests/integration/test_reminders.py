@@ -6,7 +6,7 @@ import asyncio
 import random
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from bot.digest import MAX_LISTED
 from bot.domain.deadlines import OrderClock, stall_reasons, urgency
@@ -15,7 +15,7 @@ from bot.linking import Linker
 from bot.notify import Defaults
 from bot.reminders import Reminders
 from storage.database import Database
-from storage.models import Order, Seller, TelegramOutbox
+from storage.models import Order, Seller, TelegramAccount, TelegramOutbox
 
 # 07:30 UTC is 09:30 in Sofia in November (UTC+2): past the default 9:00 reminder hour.
 MORNING = datetime(2026, 11, 23, 7, 30, tzinfo=UTC)
@@ -260,3 +260,50 @@ async def test_the_listed_orders_are_the_domains_most_urgent_ten(db: Database) -
         assert listed == [number for _, number in stalled[:MAX_LISTED]]
         assert f"need you today: {len(stalled)}" in sent[chat_id]["text"]
         assert f"and {len(stalled) - MAX_LISTED} more" in sent[chat_id]["text"]
+
+
+async def test_a_sweep_over_more_sellers_than_one_batch_sends_each_one_digest(
+    db: Database,
+) -> None:
+    sellers = 1_100  # more than two batches of 500
+    ship_by = MORNING - timedelta(hours=5)
+    order = {
+        "status": "PROCESSING",
+        "placed_at": ship_by - timedelta(days=3),
+        "paid_at": ship_by - timedelta(days=3),
+        "currency": "EUR",
+        "total": "10.00",
+        "items": [{"title": "Чаша", "quantity": 1, "unit_price": "10.00"}],
+        "delivery": {"option": "econt_office", "carrier": "econt", "label": "E", "max_days": 3},
+        "ship_by": ship_by,
+        "buyer_alias": "Buyer",
+        "created_at": MORNING,
+        "updated_at": MORNING,
+    }
+    async with db.transaction() as session:
+        await session.execute(
+            insert(Seller), [{"id": f"bulk-{n:04d}", "created_at": MORNING} for n in range(sellers)]
+        )
+        await session.execute(
+            insert(TelegramAccount),
+            [
+                {"user_id": 20_000 + n, "chat_id": 20_000 + n, "seller_id": f"bulk-{n:04d}"}
+                for n in range(sellers)
+            ],
+        )
+        await session.execute(
+            insert(Order),
+            [
+                {**order, "id": f"ord-bulk-{n}", "number": str(500_000 + n), "seller_id": seller}
+                for n in range(sellers)
+                for seller in [f"bulk-{n:04d}"]
+            ],
+        )
+        await session.commit()
+    assert await Reminders(db, Defaults()).sweep(MORNING) == sellers
+    queued = await digests(db)
+    assert sorted(row.chat_id for row in queued) == [20_000 + n for n in range(sellers)]
+    assert all(
+        str(500_000 + row.chat_id - 20_000) in row.payload["params"]["text"] for row in queued
+    )
+    assert await Reminders(db, Defaults()).sweep(MORNING) == 0
