@@ -158,12 +158,15 @@ async def caught_up(db: Database, timeout: float = 120.0) -> None:
 
 
 async def drained(db: Database) -> tuple[int, int]:
-    """(events not processed yet, notifications queued)."""
+    """(events not processed yet, sale notifications queued)."""
     async with db.snapshot() as session:
         pending = await session.scalar(
             select(func.count()).where(InboxEvent.processed_at.is_(None))
         )
-        queued = await session.scalar(select(func.count()).select_from(TelegramOutbox))
+        # Only sales: once the sellers' reminder hour has come, digests are queued too.
+        queued = await session.scalar(
+            select(func.count()).where(TelegramOutbox.dedupe_key.startswith("sale:"))
+        )
     return int(pending or 0), int(queued or 0)
 
 
