@@ -157,7 +157,7 @@ class Database:
         self.url = normalise_url(url)
         self.engine = create_engine(self.url, **engine_kwargs)
         self._reader, self._writer = session_factories(self.engine)
-        self._writers: WriterQueue | None = None
+        self._writers = WriterQueue()
 
     @property
     def is_sqlite(self) -> bool:
@@ -173,8 +173,6 @@ class Database:
         # growing sleeps: under load that is most of the latency. Writers of this process queue
         # here instead and are woken the moment the lock is free; other processes still meet
         # the busy timeout. A transaction must not open another one inside it.
-        if self._writers is None:
-            self._writers = WriterQueue()
         async with self._writers.turn(urgent=urgent), self._writer() as session:
             yield session
 
