@@ -25,21 +25,18 @@ import tempfile
 import time
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-import asyncpg
 from sqlalchemy import func, insert, select
-from sqlalchemy.engine import make_url
 
 from bot.cli import run_loop
 from bot.marketplace.sandbox import sign_webhook
 from bot.marketplace.sandbox_data import demo_order
-from storage.database import Database, normalise_url
+from storage.database import Database
 from storage.models import InboxEvent, Seller, TelegramAccount, TelegramOutbox
 from tests.e2e.conftest import free_port
+from tests.support.databases import fresh_postgres
 from tests.support.marketplace_stub import MarketplaceStub, new_webhook_secret
 from tests.support.processes import BotProcess, bot_env, migrate
 from tests.support.telegram_stub import TelegramStub
@@ -218,27 +215,13 @@ async def run(database_url: str, events: int, senders: int, sellers: int) -> dic
     }
 
 
-@asynccontextmanager
-async def fresh_postgres(url: str) -> AsyncIterator[str]:
-    """A new, empty database beside the one ``url`` names; dropped afterwards."""
-    base = make_url(normalise_url(url))
-    name = f"chopni_bench_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(base.set(drivername="postgresql").render_as_string(False))
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
-
-
 async def main(events: int, senders: int, sellers: int, database_url: str | None) -> None:
     results = {}
     with tempfile.TemporaryDirectory() as directory:
         sqlite = f"sqlite+aiosqlite:///{Path(directory) / 'bench.db'}"
         results["SQLite"] = await run(sqlite, events, senders, sellers)
     if database_url:
-        async with fresh_postgres(database_url) as url:
+        async with fresh_postgres(database_url, "chopni_bench") as url:
             results["PostgreSQL"] = await run(url, events, senders, sellers)
     print(
         f"{events:,} signed sale webhooks for {sellers} sellers from {senders} concurrent senders "
