@@ -19,11 +19,11 @@ from pathlib import Path
 from telegram import Bot
 
 from bench.table import print_table
-from bot.rate_limit import ChatRateLimiter
-from bot.telegram_outbox import TelegramSender, enqueue
+from bot.delivery.rate_limit import ChatRateLimiter
+from bot.delivery.telegram_outbox import TelegramSender, enqueue
 from storage.database import Database
 from storage.migrate import upgrade
-from tests.support.telegram_stub import Limits, TelegramStub
+from testkit.telegram_stub import Limits, TelegramStub
 
 TOKEN = "123456:BENCH"
 

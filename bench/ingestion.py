@@ -31,15 +31,15 @@ from pathlib import Path
 from sqlalchemy import func, insert, select
 
 from bot.cli import run_loop
-from bot.marketplace.sandbox import sign_webhook
-from bot.marketplace.sandbox_data import demo_order
+from bot.marketplace.sandbox.data import demo_order
+from bot.marketplace.sandbox.marketplace import sign_webhook
 from storage.database import Database
 from storage.models import InboxEvent, Seller, TelegramAccount, TelegramOutbox
+from testkit.databases import fresh_postgres
+from testkit.marketplace_stub import MarketplaceStub, new_webhook_secret
+from testkit.processes import BotProcess, bot_env, migrate
+from testkit.telegram_stub import TelegramStub
 from tests.e2e.conftest import free_port
-from tests.support.databases import fresh_postgres
-from tests.support.marketplace_stub import MarketplaceStub, new_webhook_secret
-from tests.support.processes import BotProcess, bot_env, migrate
-from tests.support.telegram_stub import TelegramStub
 
 TOKEN = "123456:BENCH"
 SECRET = new_webhook_secret()

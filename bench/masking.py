@@ -16,7 +16,7 @@ import time
 
 from bench.table import print_table
 from bot.domain.masking import mask_contacts
-from tests.unit.masking_corpus import CASES, CLEAN_CASES, CONTACT_CASES
+from testkit.masking_corpus import CASES, CLEAN_CASES, CONTACT_CASES
 
 
 def _quality() -> tuple[float, float]:

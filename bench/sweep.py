@@ -20,8 +20,8 @@ from pathlib import Path
 from sqlalchemy import func, insert, select
 
 from bench.table import print_table
-from bot.notify import Defaults
-from bot.reminders import Reminders
+from bot.delivery.notify import SellerDefaults
+from bot.reminders.sweep import Reminders
 from storage.database import Database
 from storage.migrate import upgrade
 from storage.models import Order, Seller, TelegramAccount, TelegramOutbox
@@ -87,7 +87,7 @@ async def main(orders: int, sellers: int) -> None:
         started = time.perf_counter()
         await fill(db, orders, sellers)
         filled = time.perf_counter() - started
-        reminders = Reminders(db, Defaults())
+        reminders = Reminders(db, SellerDefaults())
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         started = time.perf_counter()
         sent = await reminders.sweep(NOW, force=True)

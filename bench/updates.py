@@ -22,8 +22,8 @@ from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
 from bot.app import telegram_request
-from bot.update_processor import PerChatUpdateProcessor
-from tests.support.telegram_stub import TelegramStub
+from bot.delivery.update_processor import PerChatUpdateProcessor
+from testkit.telegram_stub import TelegramStub
 
 TOKEN = "123456:BENCH"
 

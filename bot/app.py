@@ -30,32 +30,32 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.ext import Defaults as TelegramDefaults
 from telegram.request import HTTPXRequest
 
-from bot.dispatcher import MarketplaceDispatcher
-from bot.events import EventProcessor
+from bot.accounts.linking import Linker
+from bot.delivery.leases import DEFAULT_TTL, Lease
+from bot.delivery.notify import SellerDefaults
+from bot.delivery.persistence import DatabasePersistence
+from bot.delivery.rate_limit import ChatRateLimiter
+from bot.delivery.telegram_outbox import LEASE as CLAIM_LEASE
+from bot.delivery.telegram_outbox import TelegramSender
+from bot.delivery.update_processor import PerChatUpdateProcessor
 from bot.http import build_http_app
 from bot.i18n import LOCALES, translator
-from bot.inbox import WebhookReceiver
-from bot.leases import DEFAULT_TTL, Lease
-from bot.linking import Linker
 from bot.marketplace import Marketplace
 from bot.marketplace.client import HttpMarketplace
-from bot.marketplace.sandbox import SandboxMarketplace
-from bot.notify import Defaults
-from bot.orders import OrderService
-from bot.persistence import DatabasePersistence
-from bot.rate_limit import ChatRateLimiter
-from bot.reconcile import Reconciler
-from bot.relay import BuyerRelay
-from bot.reminders import Reminders
-from bot.replies import Replies, telegram_download
+from bot.marketplace.sandbox.marketplace import SandboxMarketplace
+from bot.presentation.callback_data import Action
+from bot.relay.incoming import BuyerRelay
+from bot.relay.replies import Replies, telegram_download
+from bot.reminders.sweep import Reminders
 from bot.settings import Settings
-from bot.telegram_outbox import LEASE as CLAIM_LEASE
-from bot.telegram_outbox import TelegramSender
-from bot.update_processor import PerChatUpdateProcessor
+from bot.sync.events import EventProcessor
+from bot.sync.inbox import WebhookReceiver
+from bot.sync.marketplace_outbox import MarketplaceDispatcher
+from bot.sync.orders import OrderService
+from bot.sync.reconcile import Reconciler
 from conversations import relay as relay_flow
 from handlers import documents
 from handlers import settings as settings_handlers
-from handlers.callback_data import Action
 from handlers.context import BotData, Context
 from handlers.registry import register
 from handlers.who import Who
@@ -111,7 +111,7 @@ class Runtime:
 
     def __init__(self, settings: Settings, *, token: str) -> None:
         self.settings = settings
-        self.defaults = Defaults(
+        self.defaults = SellerDefaults(
             settings.default_locale, settings.default_timezone, settings.reminder_hour
         )
         self.db = Database(settings.database_url)

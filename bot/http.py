@@ -25,7 +25,7 @@ from starlette.routing import Route
 from telegram import Bot, Update
 
 from bot import metrics
-from bot.inbox import Outcome
+from bot.sync.inbox import Outcome
 
 if TYPE_CHECKING:
     from bot.app import Runtime

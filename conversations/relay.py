@@ -40,11 +40,11 @@ from telegram.ext import (
 from bot.domain.files import FileRefusal, FileRefused, check_size, safe_filename
 from bot.domain.masking import mask_contacts
 from bot.domain.relay_text import MARKETPLACE_TEXT_LIMIT
-from bot.files import clean_file
-from bot.orders import Notice, OrderNotFound
-from bot.replies import AlreadyQueued, OutgoingFile
+from bot.presentation import keyboards, refusals
+from bot.relay.cleaning import clean_file
+from bot.relay.replies import AlreadyQueued, OutgoingFile
+from bot.sync.orders import Notice, OrderNotFound
 from conversations import relay_content as content
-from handlers import keyboards, refusals
 from handlers.context import Context
 from handlers.who import Who, identify
 from storage import repositories

@@ -35,9 +35,9 @@ from bot.domain.lifecycle import (
     TransitionRefused,
 )
 from bot.domain.tracking import TrackingRefused, parse_tracking_number
-from bot.orders import Notice, OrderNotFound
-from handlers import keyboards, refusals
-from handlers.callback_data import Action, ForgedCallback, OrderCallback, Step, decode_step
+from bot.presentation import keyboards, refusals
+from bot.presentation.callback_data import Action, ForgedCallback, OrderCallback, Step, decode_step
+from bot.sync.orders import Notice, OrderNotFound
 from handlers.context import Context
 from handlers.who import Who, identify
 from storage.models import Order

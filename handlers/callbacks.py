@@ -10,9 +10,9 @@ import logging
 
 from telegram import Update
 
-from bot.orders import OrderNotFound
-from handlers import refusals, views
-from handlers.callback_data import Action, ForgedCallback, OrderCallback
+from bot.presentation import refusals, views
+from bot.presentation.callback_data import Action, ForgedCallback, OrderCallback
+from bot.sync.orders import OrderNotFound
 from handlers.commands import send_card
 from handlers.context import Context
 from handlers.who import identify

@@ -8,11 +8,11 @@ from html import escape
 from telegram import Update
 from telegram.constants import ParseMode
 
+from bot.accounts.linking import LinkRefusal, LinkRefused
 from bot.i18n import Gettext
-from bot.linking import LinkRefusal, LinkRefused
-from bot.orders import OrderNotFound
+from bot.presentation import keyboards, refusals, views
+from bot.sync.orders import OrderNotFound
 from conversations.status_change import NUMBER_SHAPE
-from handlers import keyboards, refusals, views
 from handlers.context import Context
 from handlers.who import Who, identify
 from storage import repositories

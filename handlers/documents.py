@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 
 from telegram import InputFile, Update
 
-from bot.orders import OrderNotFound
+from bot.presentation import refusals
+from bot.sync.orders import OrderNotFound
 from conversations.status_change import NUMBER_SHAPE
-from handlers import refusals
 from handlers.commands import require_seller
 from handlers.context import Context
 from handlers.who import Who

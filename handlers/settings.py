@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.domain.deadlines import snooze_until_tomorrow
-from bot.orders import OrderNotFound
-from handlers import refusals
+from bot.presentation import refusals
+from bot.sync.orders import OrderNotFound
 from handlers.commands import require_seller
 from handlers.context import Context
 from handlers.who import Who, identify

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from telegram import Update
 
+from bot.delivery.notify import reader_for
 from bot.i18n import Gettext
-from bot.notify import reader_for
+from bot.presentation.views import Reader
 from handlers.context import Context
-from handlers.views import Reader
 from storage import repositories
 from storage.models import TelegramAccount
 

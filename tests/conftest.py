@@ -11,7 +11,7 @@ import pytest
 
 from storage.database import Database
 from storage.migrate import upgrade
-from tests.support.databases import fresh_postgres
+from testkit.databases import fresh_postgres
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 

@@ -19,8 +19,8 @@ import pytest
 
 from bot.app import Runtime, serve
 from bot.settings import load_settings
-from tests.support.telegram_stub import StubUser, TelegramStub
-from tests.support.work import unfinished
+from testkit.telegram_stub import StubUser, TelegramStub
+from testkit.work import unfinished
 
 TOKEN = "123456:TEST-token-for-the-stub"
 ADMIN_TOKEN = "admin-secret-for-tests"

@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from bot.i18n import translator
 from storage.models import Order
+from testkit.telegram_stub import BotMessage, StubUser
 from tests.e2e.conftest import RunningBot
-from tests.support.telegram_stub import BotMessage, StubUser
 
 #: a valid tracking number for each carrier the sandbox's delivery options use
 TRACKING = {

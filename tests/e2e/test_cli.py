@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from storage.database import Database
+from testkit.telegram_stub import TelegramStub
 from tests.e2e.conftest import free_port
 from tests.integration.test_reminders import seller_with_order
-from tests.support.telegram_stub import TelegramStub
 
 TOKEN = "123456:CLI-test-token"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from storage.models import Order, Seller
+from testkit.telegram_stub import StubUser
 from tests.e2e.conftest import RunningBot
 from tests.e2e.helpers import paid_demo_order
-from tests.support.telegram_stub import StubUser
 
 
 async def _overdue(bot: RunningBot, order_id: str, status: str = "PROCESSING") -> None:

@@ -7,9 +7,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from testkit.telegram_stub import TelegramStub
 from tests.e2e.conftest import RunningBot, link_demo_seller, started
 from tests.e2e.helpers import paid_demo_order
-from tests.support.telegram_stub import TelegramStub
 
 OPERATORS = 9000
 

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import update
 
 from storage.models import MarketplaceOutbox
+from testkit.marketplace_stub import MarketplaceStub, new_webhook_secret
+from testkit.telegram_stub import StubUser, TelegramStub
 from tests.e2e.conftest import RunningBot, free_port, started
 from tests.e2e.helpers import TRACKING, skip_comment_and_confirm
-from tests.support.marketplace_stub import MarketplaceStub, new_webhook_secret
-from tests.support.telegram_stub import StubUser, TelegramStub
 
 SELLER = "shop-42"
 

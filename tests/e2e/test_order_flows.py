@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.domain.lifecycle import Status
 from bot.i18n import translator
+from testkit.telegram_stub import StubUser, TelegramStub
 from tests.e2e.conftest import RunningBot
 from tests.e2e.helpers import (
     TRACKING,
@@ -13,7 +14,6 @@ from tests.e2e.helpers import (
     skip_comment_and_confirm,
     words,
 )
-from tests.support.telegram_stub import StubUser, TelegramStub
 
 
 async def test_a_sale_is_pushed_with_its_items_deadline_and_a_processing_button(

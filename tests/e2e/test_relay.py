@@ -11,10 +11,10 @@ from sqlalchemy import select
 
 from bot.domain.relay_text import utf16_len
 from storage.models import SandboxFile, SandboxRecord
+from testkit.images import MINIMAL_PDF, jpeg_with_gps
+from testkit.telegram_stub import BotMessage, StubUser, TelegramStub
 from tests.e2e.conftest import RunningBot
 from tests.e2e.helpers import paid_demo_order
-from tests.support.images import MINIMAL_PDF, jpeg_with_gps
-from tests.support.telegram_stub import BotMessage, StubUser, TelegramStub
 
 
 async def seller_messages(bot: RunningBot, order_id: str) -> list[dict]:  # type: ignore[type-arg]

@@ -8,7 +8,7 @@ import pytest
 
 from bot.marketplace.client import HttpMarketplace
 from storage.database import Database
-from tests.support.marketplace_stub import MarketplaceStub, new_webhook_secret
+from testkit.marketplace_stub import MarketplaceStub, new_webhook_secret
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ import pytest
 from PIL import Image
 
 from bot.domain.files import JPEG, PDF, PNG, WEBP, FileRefusal, FileRefused
-from bot.files import clean_file
-from tests.support.images import (
+from bot.relay.cleaning import clean_file
+from testkit.images import (
     GPS_IFD,
     MINIMAL_PDF,
     SECRET,

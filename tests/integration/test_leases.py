@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.leases import Lease
+from bot.delivery.leases import Lease
 from storage.database import Database
 
 

@@ -21,7 +21,7 @@ from bot.marketplace import (
 )
 from bot.marketplace.client import HttpMarketplace, MarketplaceBadAnswer, retry_after_seconds
 from bot.marketplace.schemas import Order, StatusChangeRequest
-from tests.support.marketplace_stub import MarketplaceStub, new_webhook_secret
+from testkit.marketplace_stub import MarketplaceStub, new_webhook_secret
 
 SELLER = "seller-1"
 TOKEN = "token-for-the-marketplace-7f3a"

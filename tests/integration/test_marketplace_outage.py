@@ -11,18 +11,18 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.dispatcher import MAX_BACKOFF, MarketplaceDispatcher
+from bot.accounts.linking import Linker
 from bot.domain.lifecycle import Status, StatusChange
-from bot.linking import Linker
 from bot.marketplace.client import HttpMarketplace
 from bot.marketplace.schemas import Order
-from bot.orders import Notice, OrderService
-from bot.replica import apply_remote_order
+from bot.sync.marketplace_outbox import MAX_BACKOFF, MarketplaceDispatcher
+from bot.sync.orders import Notice, OrderService
+from bot.sync.replica import apply_remote_order
 from storage.database import Database
 from storage.models import HistoryEntry, MarketplaceOutbox, TelegramOutbox
+from testkit.clock import Clock
+from testkit.marketplace_stub import MarketplaceStub
 from tests.e2e.helpers import TRACKING
-from tests.support.clock import Clock
-from tests.support.marketplace_stub import MarketplaceStub
 
 SELLER = "seller-outage"
 CHAT = 7001

@@ -14,21 +14,21 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.dispatcher import MarketplaceDispatcher
+from bot.delivery.notify import SellerDefaults
 from bot.domain.lifecycle import Status, StatusChange
-from bot.events import EventProcessor
-from bot.inbox import Outcome, WebhookReceiver
 from bot.marketplace import MarketplaceUnavailable
 from bot.marketplace.client import HttpMarketplace
-from bot.marketplace.sandbox import SandboxMarketplace
+from bot.marketplace.sandbox.marketplace import SandboxMarketplace
 from bot.marketplace.schemas import Order as RemoteOrder
 from bot.marketplace.schemas import StatusChangeRequest
-from bot.notify import Defaults
-from bot.orders import Notice, OrderService
+from bot.sync.events import EventProcessor
+from bot.sync.inbox import Outcome, WebhookReceiver
+from bot.sync.marketplace_outbox import MarketplaceDispatcher
+from bot.sync.orders import Notice, OrderService
 from storage.database import Database
 from storage.models import HistoryEntry, Order, TelegramAccount, TelegramOutbox
+from testkit.in_process_marketplace import SECRET, in_process
 from tests.integration.test_webhook_receiver import HeldReceiver, event, signed
-from tests.support.in_process_marketplace import SECRET, in_process
 
 SELLER = "shop-1"
 
@@ -87,7 +87,7 @@ async def pipeline(db: Database) -> AsyncIterator[Pipeline]:
 
     sandbox = SandboxMarketplace(db, webhook_secret=SECRET, deliver=deliver, verify_delay=3600)
     marketplace = HttpMarketplace("http://sandbox", None, transport=in_process(sandbox))
-    events = EventProcessor(db, marketplace, Defaults())
+    events = EventProcessor(db, marketplace, SellerDefaults())
     dispatcher = MarketplaceDispatcher(db, marketplace)
     p = Pipeline(
         db, sandbox, marketplace, receiver, events, dispatcher, OrderService(db), deliveries=[]
@@ -108,7 +108,7 @@ async def pipeline(db: Database) -> AsyncIterator[Pipeline]:
 
 
 async def _link_accounts(db: Database) -> None:
-    from bot.linking import Linker
+    from bot.accounts.linking import Linker
 
     linker = Linker(db)
     for user_id in (11, 12):
@@ -150,7 +150,7 @@ async def test_a_redelivered_event_is_processed_once(pipeline: Pipeline) -> None
     await pipeline.settle()
     body = pipeline.deliveries[0]
     # The same delivery again, with fresh signature headers, is already done.
-    from bot.marketplace.sandbox import sign_webhook
+    from bot.marketplace.sandbox.marketplace import sign_webhook
     from bot.marketplace.schemas import Envelope
 
     envelope = Envelope.model_validate_json(body)
@@ -174,7 +174,7 @@ async def test_a_stored_sale_waits_while_webhooks_are_arriving_and_is_processed_
     events = EventProcessor(
         pipeline.db,
         pipeline.marketplace,
-        Defaults(),
+        SellerDefaults(),
         make_way=functools.partial(arriving.lull, 60.0),
     )
     processing = asyncio.create_task(events.process_pending())
@@ -254,12 +254,12 @@ async def test_a_cancellation_from_the_marketplace_is_told_to_the_seller(
 
 
 async def test_a_sale_whose_webhook_never_arrived_is_caught_up(pipeline: Pipeline) -> None:
-    from bot.reconcile import Reconciler
+    from bot.sync.reconcile import Reconciler
 
     pipeline.muted = True
     order = await pipeline.sandbox.create_demo_order(SELLER)
     await pipeline.sandbox.wait_idle()
-    reconciler = Reconciler(pipeline.db, pipeline.marketplace, Defaults())
+    reconciler = Reconciler(pipeline.db, pipeline.marketplace, SellerDefaults())
     assert await reconciler.catch_up() >= 1
     async with pipeline.db.snapshot() as session:
         assert await session.get(Order, order.id) is not None

@@ -13,24 +13,24 @@ from PIL import Image
 from sqlalchemy import select
 from telegram.error import NetworkError, TimedOut
 
-from bot.dispatcher import MarketplaceDispatcher
+from bot.accounts.linking import Linker
+from bot.delivery.notify import SellerDefaults
 from bot.domain.files import FileRefused
 from bot.domain.relay_text import TELEGRAM_TEXT_LIMIT, utf16_len
-from bot.linking import Linker
 from bot.marketplace import MarketplaceUnavailable
 from bot.marketplace.client import HttpMarketplace
 from bot.marketplace.schemas import Message, Order
-from bot.notify import Defaults
-from bot.orders import Notice
-from bot.relay import BuyerRelay
-from bot.replica import apply_remote_order
-from bot.replies import AlreadyQueued, OutgoingFile, Replies
+from bot.relay.incoming import BuyerRelay
+from bot.relay.replies import AlreadyQueued, OutgoingFile, Replies
+from bot.sync.marketplace_outbox import MarketplaceDispatcher
+from bot.sync.orders import Notice
+from bot.sync.replica import apply_remote_order
 from storage.database import Database
 from storage.models import MarketplaceOutbox, SandboxFile, SandboxRecord, TelegramOutbox
 from storage.models import Order as OrderRow
-from tests.support.clock import Clock
-from tests.support.images import GPS_IFD, SECRET, jpeg_with_gps, png_with_text
-from tests.support.marketplace_stub import MarketplaceStub
+from testkit.clock import Clock
+from testkit.images import GPS_IFD, SECRET, jpeg_with_gps, png_with_text
+from testkit.marketplace_stub import MarketplaceStub
 
 SELLER = "seller-relay"
 CHATS = (5001, 5002)
@@ -94,7 +94,7 @@ async def test_a_buyer_message_reaches_every_account_masked_split_and_with_its_p
             ("contacts.zip", "application/zip", b"PK\x03\x04rest"),
         ],
     )
-    relay = BuyerRelay(client, Defaults())
+    relay = BuyerRelay(client, SellerDefaults())
     await relay_buyer_message(db, relay, message)
 
     rows = await outbox(db)
@@ -127,7 +127,7 @@ async def test_a_buyer_message_delivered_twice_is_relayed_once(
     db: Database, stub: MarketplaceStub, client: HttpMarketplace, order: Order
 ) -> None:
     message = await stub.sandbox.buyer_writes(order.id, "Any news?")
-    relay = BuyerRelay(client, Defaults())
+    relay = BuyerRelay(client, SellerDefaults())
     await relay_buyer_message(db, relay, message)
     await relay_buyer_message(db, relay, message)
     rows = await outbox(db)
@@ -141,7 +141,7 @@ async def test_an_attachment_is_fetched_at_send_time_without_its_metadata(
     message = await stub.sandbox.buyer_writes(
         order.id, "", [("me.jpg", "image/jpeg", jpeg_with_gps())]
     )
-    relay = BuyerRelay(client, Defaults())
+    relay = BuyerRelay(client, SellerDefaults())
     await relay_buyer_message(db, relay, message)
     [photo, _other] = [row.payload["attachment"] for row in await outbox(db)]
     data = await relay.load_attachment(photo)
@@ -157,7 +157,7 @@ async def test_an_attachment_whose_bytes_contradict_its_type_is_refused(
         order.id, "", [("me.jpg", "image/jpeg", png_with_text())]
     )
     attachment = message.attachments[0]
-    relay = BuyerRelay(client, Defaults())
+    relay = BuyerRelay(client, SellerDefaults())
     with pytest.raises(FileRefused):
         await relay.load_attachment(
             {"file_id": attachment.id, "content_type": "image/jpeg", "as": "photo"}
@@ -170,7 +170,7 @@ async def test_a_marketplace_outage_makes_the_attachment_wait_not_fail(
     message = await stub.sandbox.buyer_writes(
         order.id, "", [("me.jpg", "image/jpeg", jpeg_with_gps())]
     )
-    relay = BuyerRelay(client, Defaults())
+    relay = BuyerRelay(client, SellerDefaults())
     attachment = {"file_id": message.attachments[0].id, "content_type": "image/jpeg"}
     with stub.outage(), pytest.raises(NetworkError):
         await relay.load_attachment(attachment)

@@ -15,10 +15,10 @@ import pytest
 from bot.domain.lifecycle import Status, TransitionRefused
 from bot.marketplace import MarketplaceConflict, MarketplaceRejected
 from bot.marketplace.client import HttpMarketplace
-from bot.marketplace.sandbox import SandboxMarketplace
+from bot.marketplace.sandbox.marketplace import SandboxMarketplace
 from bot.marketplace.schemas import StatusChangeRequest
 from storage.database import Database
-from tests.support.in_process_marketplace import (
+from testkit.in_process_marketplace import (
     SELLER,
     TRACKING,
     WebhookSink,

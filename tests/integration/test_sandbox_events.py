@@ -10,7 +10,7 @@ from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from bot.domain.lifecycle import Resolution, Status
 from bot.marketplace.client import HttpMarketplace
-from bot.marketplace.sandbox import SandboxMarketplace, sign_webhook
+from bot.marketplace.sandbox.marketplace import SandboxMarketplace, sign_webhook
 from bot.marketplace.schemas import (
     DeliveryVerifiedData,
     Envelope,
@@ -20,7 +20,7 @@ from bot.marketplace.schemas import (
     StatusChangeRequest,
 )
 from storage.database import Database
-from tests.support.in_process_marketplace import (
+from testkit.in_process_marketplace import (
     SECRET,
     SELLER,
     WebhookSink,
@@ -28,7 +28,7 @@ from tests.support.in_process_marketplace import (
     in_process,
     new_sandbox,
 )
-from tests.support.marketplace_stub import new_webhook_secret
+from testkit.marketplace_stub import new_webhook_secret
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import time_machine
 from sqlalchemy import String, func, select
 from standardwebhooks.webhooks import Webhook
 
-from bot.inbox import Outcome, WebhookReceiver
+from bot.sync.inbox import Outcome, WebhookReceiver
 from storage.database import Database
 from storage.models import InboxEvent
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from handlers.callback_data import (
+from bot.presentation.callback_data import (
     Action,
     ForgedCallback,
     OrderCallback,

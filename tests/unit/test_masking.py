@@ -9,7 +9,7 @@ import pytest
 
 from bot.domain import masking
 from bot.domain.masking import MASK, ContactKind, Finding, mask_contacts
-from tests.unit.masking_corpus import CASES, CLEAN_CASES, CONTACT_CASES, Case
+from testkit.masking_corpus import CASES, CLEAN_CASES, CONTACT_CASES, Case
 
 
 def hides(text: str, *secrets: str) -> None:

@@ -7,7 +7,7 @@ import itertools
 
 import pytest
 
-from bot.rate_limit import ChatRateLimiter
+from bot.delivery.rate_limit import ChatRateLimiter
 
 
 class FakeTime:

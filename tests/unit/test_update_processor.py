@@ -6,7 +6,7 @@ import asyncio
 
 from telegram import Chat, Message, Update, User
 
-from bot.update_processor import PerChatUpdateProcessor
+from bot.delivery.update_processor import PerChatUpdateProcessor
 
 
 def update(update_id: int, chat_id: int) -> Update:

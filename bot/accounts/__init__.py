@@ -1,0 +1,1 @@
+"""Telegram accounts and the sellers they serve: one-time link codes."""

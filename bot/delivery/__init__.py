@@ -1,0 +1,1 @@
+"""Telegram delivery: the Telegram outbox, rate limits, update processing, persistence, leases."""

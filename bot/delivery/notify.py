@@ -1,0 +1,95 @@
+"""Pushing messages to every Telegram account of a seller, through the durable outbox.
+
+Each account reads in its own language; the text is rendered now, inside the caller's
+transaction, so a notification is committed together with the event that caused it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import InlineKeyboardMarkup
+
+from bot.delivery.telegram_outbox import enqueue
+from bot.i18n import pick_locale
+from bot.presentation.views import Reader
+from storage import repositories
+from storage.models import Seller, TelegramAccount, TelegramOutbox
+
+Render = Callable[[Reader], tuple[str, InlineKeyboardMarkup | None]]
+
+
+@dataclass(frozen=True, slots=True)
+class SellerDefaults:
+    """What a seller gets until they choose (DEFAULT_LOCALE, DEFAULT_TIMEZONE, REMINDER_HOUR)."""
+
+    locale: str = "bg"
+    timezone: str = "Europe/Sofia"
+    reminder_hour: int = 9
+
+
+def reader_for(
+    account: TelegramAccount | None, seller: Seller | None, defaults: SellerDefaults
+) -> Reader:
+    locale = pick_locale(
+        account.locale if account else None,
+        account.telegram_locale if account else None,
+        defaults.locale,
+    )
+    timezone = (seller.timezone if seller else None) or defaults.timezone
+    return Reader(locale=locale, timezone=timezone)
+
+
+def message_params(
+    chat_id: int, text: str, markup: InlineKeyboardMarkup | None
+) -> dict[str, object]:
+    params: dict[str, object] = {
+        "chat_id": chat_id,
+        "text": text,
+        "parse_mode": "HTML",
+        "link_preview_options": {"is_disabled": True},
+    }
+    if markup is not None:
+        params["reply_markup"] = markup.to_dict()
+    return params
+
+
+async def notify_seller(
+    session: AsyncSession,
+    seller_id: str,
+    render: Render,
+    *,
+    dedupe: str,
+    defaults: SellerDefaults,
+) -> int:
+    """Queue one message per linked account; returns how many were queued."""
+    seller = await repositories.seller(session, seller_id)
+    accounts = await repositories.seller_accounts(session, seller_id)
+    keys = {account.chat_id: f"{dedupe}:{account.chat_id}" for account in accounts}
+    # The same notification twice (a replayed or re-sent event) is queued once.
+    done = set(
+        (
+            await session.scalars(
+                select(TelegramOutbox.dedupe_key).where(
+                    TelegramOutbox.dedupe_key.in_(keys.values())
+                )
+            )
+        ).all()
+    )
+    count = 0
+    for account in accounts:
+        if keys[account.chat_id] in done:
+            continue
+        text, markup = render(reader_for(account, seller, defaults))
+        enqueue(
+            session,
+            account.chat_id,
+            "sendMessage",
+            message_params(account.chat_id, text, markup),
+            dedupe_key=keys[account.chat_id],
+        )
+        count += 1
+    return count

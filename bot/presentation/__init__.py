@@ -1,0 +1,1 @@
+"""How a message, a keyboard or a page looks: views, keyboards, callback data, formatting."""

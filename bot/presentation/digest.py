@@ -1,0 +1,139 @@
+"""The daily digest message: a seller's most urgent stalled orders, why, and what to do."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from datetime import datetime
+from html import escape
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.domain.deadlines import OrderClock, StallReason
+from bot.domain.lifecycle import Status
+from bot.i18n import translator
+from bot.presentation.callback_data import Action, OrderCallback
+from bot.presentation.views import Reader
+
+#: how many orders a digest lists; the rest are counted
+MAX_LISTED = 10
+
+
+@dataclass(slots=True)
+class Stalled:
+    """One seller's stalled orders: how many in all, and the listed ones, most urgent first."""
+
+    total: int
+    #: (position, number, clock, reasons), most urgent first
+    orders: list[tuple[int, str, OrderClock, tuple[StallReason, ...]]] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class _Phrases:
+    """A digest's wording in one language, translated and HTML-escaped once, not per line."""
+
+    zone: ZoneInfo
+    reasons: dict[StallReason, str]
+    header: str
+    more: str
+    footer: str
+    details: str
+    snooze: str
+
+
+@functools.lru_cache(maxsize=256)
+def _phrases(locale: str, timezone: str) -> _Phrases:
+    _ = translator(locale)
+    reasons = {
+        StallReason.RETURN_UNANSWERED: _(
+            "the buyer asked for a return: settle it with REFUNDED or write to them"
+        ),
+        StallReason.SHIP_BY_PASSED: _("ship-by passed on {deadline} and it is not SHIPPED"),
+        StallReason.DELIVERY_OVERDUE: _("it should have arrived by {deadline}: is it COMPLETE?"),
+        StallReason.SHIP_BY_SOON: _("ship it by {deadline}"),
+        StallReason.NOT_STARTED: _("paid on {when} and not started: set PROCESSING"),
+        StallReason.VERIFICATION_MISSING: _(
+            "COMPLETE, but the marketplace has not verified the delivery: check the tracking"
+        ),
+    }
+    return _Phrases(
+        zone=ZoneInfo(timezone),
+        reasons={reason: escape(text) for reason, text in reasons.items()},
+        header=escape(_("Orders that need you today: {count}")),
+        more=escape(_("…and {count} more: see /orders.")),
+        footer=escape(_("Snooze puts an order aside until tomorrow's digest.")),
+        details=_("Details"),
+        snooze=_("Snooze {number}"),
+    )
+
+
+def _deadline(reason: StallReason, clock: OrderClock) -> datetime | None:
+    """The moment a digest line names for ``reason``."""
+    match reason:
+        case StallReason.SHIP_BY_PASSED | StallReason.SHIP_BY_SOON:
+            return clock.ship_by
+        case StallReason.DELIVERY_OVERDUE:
+            return clock.deliver_by
+        case StallReason.NOT_STARTED:
+            return clock.started_from
+        case _:
+            return None
+
+
+def _short(moment: datetime | None, zone: ZoneInfo) -> str:
+    """A compact local date and time for digest lines; the order card has the long form."""
+    if moment is None:
+        return "—"
+    local = moment.astimezone(zone)
+    return f"{local.day:02}.{local.month:02} {local.hour:02}:{local.minute:02}"
+
+
+def _action(reason: StallReason, status: Status) -> Action:
+    if reason is StallReason.RETURN_UNANSWERED:
+        return Action.REFUNDED
+    if reason in (StallReason.SHIP_BY_PASSED, StallReason.SHIP_BY_SOON, StallReason.NOT_STARTED):
+        return Action.PROCESSING if status is Status.PROCESSED else Action.SHIPPED
+    return Action.DETAILS
+
+
+_STATUS_WORD = {
+    Action.PROCESSING: "PROCESSING",
+    Action.SHIPPED: "SHIPPED",
+    Action.REFUNDED: "REFUNDED",
+}
+
+
+def render_digest(stalled: Stalled, reader: Reader, now: datetime) -> tuple[str, dict[str, Any]]:
+    """The digest message: the most urgent orders with why, a button to act and one to snooze."""
+    phrases = _phrases(reader.locale, reader.timezone)
+    lines = [f"⏰ <b>{phrases.header.format(count=stalled.total)}</b>"]
+    rows = []
+    listed = stalled.orders[:MAX_LISTED]
+    for _position, number, clock, reasons in listed:
+        why = "; ".join(
+            phrases.reasons[reason].format(
+                deadline=(when := _short(_deadline(reason, clock), phrases.zone)), when=when
+            )
+            for reason in reasons
+        )
+        status = clock.status.value
+        lines.append(f"• <b>{escape(number)}</b> ({status}) — {why}")
+        action = _action(reasons[0], clock.status)
+        # Plain Bot API JSON: a digest can list many orders, and building keyboard objects
+        # only to serialise them again is most of the cost of a large sweep.
+        rows.append(
+            [
+                {
+                    "text": f"{_STATUS_WORD.get(action) or phrases.details} · {number}",
+                    "callback_data": OrderCallback(action, number).encode(),
+                },
+                {
+                    "text": phrases.snooze.format(number=number),
+                    "callback_data": OrderCallback(Action.SNOOZE, number).encode(),
+                },
+            ]
+        )
+    if stalled.total > len(listed):
+        lines.append(phrases.more.format(count=stalled.total - len(listed)))
+    lines.append(phrases.footer)
+    return "\n".join(lines), {"inline_keyboard": rows}

@@ -1,0 +1,116 @@
+"""Inline keyboards. Status buttons carry the marketplace's own status word in every language."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.domain.lifecycle import Status, allowed_next
+from bot.i18n import Gettext
+from bot.presentation.callback_data import Action, OrderCallback, Step, step_data
+
+_STATUS_ACTIONS = {
+    Status.PROCESSING: Action.PROCESSING,
+    Status.SHIPPED: Action.SHIPPED,
+    Status.COMPLETE: Action.COMPLETE,
+    Status.REFUNDED: Action.REFUNDED,
+}
+
+
+def _order_button(text: str, action: Action, number: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text, callback_data=OrderCallback(action, number).encode())
+
+
+def status_buttons(number: str, current: Status) -> list[InlineKeyboardButton]:
+    return [_order_button(s.value, _STATUS_ACTIONS[s], number) for s in allowed_next(current)]
+
+
+def sale(number: str, _: Gettext) -> InlineKeyboardMarkup:
+    """The buttons under a new sale: start preparing, or look at the order."""
+    return InlineKeyboardMarkup(
+        [
+            [_order_button(Status.PROCESSING.value, Action.PROCESSING, number)],
+            [_order_button(_("Details"), Action.DETAILS, number)],
+        ]
+    )
+
+
+def order_actions(number: str, current: Status, _: Gettext) -> InlineKeyboardMarkup:
+    """Everything a seller can do with an order from its details card."""
+    rows = [[button] for button in status_buttons(number, current)]
+    extras = [_order_button(_("Message buyer"), Action.REPLY, number)]
+    if current in (Status.PROCESSING, Status.SHIPPED, Status.COMPLETE):
+        extras.append(_order_button(_("Refund form"), Action.FORM, number))
+    rows.append(extras)
+    if current in (Status.PROCESSED, Status.PROCESSING, Status.SHIPPED):
+        rows.append([_order_button(_("Shipping address"), Action.ADDRESS, number)])
+    return InlineKeyboardMarkup(rows)
+
+
+def relay_reply(number: str, _: Gettext) -> InlineKeyboardMarkup:
+    """Under a relayed buyer message: answer the buyer, or look at the order."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                _order_button(_("Reply"), Action.REPLY, number),
+                _order_button(_("Details"), Action.DETAILS, number),
+            ]
+        ]
+    )
+
+
+def open_order(number: str, _: Gettext) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[_order_button(_("Details"), Action.DETAILS, number)]])
+
+
+def skip(_: Gettext) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(_("Skip"), callback_data=step_data(Step.SKIP))], [_cancel(_)]]
+    )
+
+
+def confirm(_: Gettext) -> InlineKeyboardMarkup:
+    """The manual's "Change Order Status" button that saves the change."""
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(_("Change Order Status"), callback_data=step_data(Step.CONFIRM))],
+            [_cancel(_)],
+        ]
+    )
+
+
+def resolution(_: Gettext) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(_("Money returned"), callback_data=step_data(Step.REFUND)),
+                InlineKeyboardButton(_("Item exchanged"), callback_data=step_data(Step.EXCHANGE)),
+            ],
+            [_cancel(_)],
+        ]
+    )
+
+
+def form_and_cancel(number: str, _: Gettext) -> InlineKeyboardMarkup:
+    """Under the shipping checklist: the printable refund form, or leave."""
+    return InlineKeyboardMarkup(
+        [[_order_button(_("Refund form"), Action.FORM, number)], [_cancel(_)]]
+    )
+
+
+def language() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton("🇧🇬 Български", callback_data="lang:bg"),
+                InlineKeyboardButton("🇬🇧 English", callback_data="lang:en"),
+            ]
+        ]
+    )
+
+
+def cancel_only(_: Gettext) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[_cancel(_)]])
+
+
+def _cancel(_: Gettext) -> InlineKeyboardButton:
+    return InlineKeyboardButton(_("Cancel"), callback_data=step_data(Step.CANCEL))

@@ -1,0 +1,166 @@
+"""What the seller reads: order cards, sale notifications and the Order Status History.
+
+Everything is HTML (``parse_mode="HTML"``) with the marketplace's values escaped. The buyer's
+name and address appear only in :func:`shipping_address`, which the seller asks for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from html import escape
+
+from bot.domain.lifecycle import Status
+from bot.i18n import Gettext, translator
+from bot.presentation import formatting
+from storage.models import HistoryEntry, Order
+
+SYNC_MARKS = {"pending": "⏳", "synced": "✅", "refused": "⛔", "remote": "🏪"}
+
+
+@dataclass(frozen=True, slots=True)
+class Reader:
+    """Who reads the text: their language and the seller's time zone."""
+
+    locale: str
+    timezone: str
+
+    @property
+    def _(self) -> Gettext:
+        return translator(self.locale)
+
+    def money(self, amount: str, currency: str) -> str:
+        return formatting.money(amount, currency, self.locale)
+
+    def when(self, moment: datetime) -> str:
+        return formatting.when(moment, self.timezone, self.locale)
+
+
+def _items(order: Order, reader: Reader) -> list[str]:
+    lines = []
+    for item in order.items:
+        price = reader.money(item["unit_price"], order.currency)
+        lines.append(f"• {escape(item['title'])} × {item['quantity']} — {price}")
+    return lines
+
+
+def sale(order: Order, reader: Reader) -> str:
+    """The push a seller gets when a buyer's payment is confirmed."""
+    _ = reader._
+    lines = [
+        "🛒 <b>" + escape(_("New sale: order {number}").format(number=order.number)) + "</b>",
+        *_items(order, reader),
+        escape(_("Total: {total}").format(total=reader.money(order.total, order.currency))),
+        escape(_("Delivery: {option}").format(option=order.delivery["label"])),
+    ]
+    if order.ship_by is not None:
+        lines.append(
+            "⏰ " + escape(_("Ship by: {deadline}").format(deadline=reader.when(order.ship_by)))
+        )
+    lines.append(escape(_("Set PROCESSING when you start preparing it.")))
+    return "\n".join(lines)
+
+
+def status_line(order: Order, reader: Reader) -> str:
+    return reader._("Status: {status}").format(status=order.status)
+
+
+def card(order: Order, history: Sequence[HistoryEntry], reader: Reader) -> str:
+    """The order's details: items, deadlines, tracking and the full Order Status History."""
+    _ = reader._
+    lines = [
+        "📦 <b>" + escape(_("Order {number}").format(number=order.number)) + "</b>",
+        escape(status_line(order, reader)),
+        escape(_("Buyer: {alias}").format(alias=order.buyer_alias)),
+        escape(_("Placed: {when}").format(when=reader.when(order.placed_at))),
+        *_items(order, reader),
+        escape(_("Total: {total}").format(total=reader.money(order.total, order.currency))),
+        escape(_("Delivery: {option}").format(option=order.delivery["label"])),
+    ]
+    lines.extend(escape(line) for line in deadlines(order, reader))
+    if order.tracking_number:
+        lines.append(escape(_("Tracking number: {number}").format(number=order.tracking_number)))
+    if order.return_requested_at and not order.return_answered_at:
+        lines.append(
+            "↩️ "
+            + escape(
+                _("Return requested ({kind}): {reason}").format(
+                    kind=_("refund") if order.return_kind == "refund" else _("exchange"),
+                    reason=order.return_reason or "",
+                )
+            )
+        )
+    lines.append("")
+    lines.append("<b>" + escape(_("Order Status History")) + "</b>")
+    lines.extend(history_lines(history, reader))
+    return "\n".join(lines)
+
+
+def deadlines(order: Order, reader: Reader) -> list[str]:
+    _ = reader._
+    lines = []
+    if order.ship_by is not None and order.status in (Status.PROCESSED, Status.PROCESSING):
+        lines.append("⏰ " + _("Ship by: {deadline}").format(deadline=reader.when(order.ship_by)))
+    if order.deliver_by is not None and order.status == Status.SHIPPED:
+        lines.append(
+            "🚚 " + _("Deliver by: {deadline}").format(deadline=reader.when(order.deliver_by))
+        )
+    if order.delivered_at is not None:
+        lines.append(_("Delivery verified: {when}").format(when=reader.when(order.delivered_at)))
+    if order.return_window_ends_at is not None:
+        lines.append(
+            _("Return window ends: {when}").format(when=reader.when(order.return_window_ends_at))
+        )
+    return lines
+
+
+def history_lines(history: Sequence[HistoryEntry], reader: Reader) -> list[str]:
+    _ = reader._
+    if not history:
+        return [escape(_("No changes yet."))]
+    lines = []
+    for entry in history:
+        mark = SYNC_MARKS.get(entry.sync_state, "")
+        head = f"{mark} {reader.when(entry.created_at)} — <b>{escape(entry.status)}</b>"
+        if entry.resolution:
+            kind = _("money returned") if entry.resolution == "refund" else _("item exchanged")
+            head += f" ({escape(kind)})"
+        lines.append(head)
+        if entry.comment:
+            lines.append("   " + escape(entry.comment).replace("\n", "\n   "))
+        if entry.sync_state == "pending":
+            lines.append("   " + escape(_("waiting to reach the marketplace")))
+        elif entry.sync_state == "refused":
+            lines.append("   " + escape(_("refused by the marketplace")))
+    return lines
+
+
+def shipping_address(order: Order, reader: Reader) -> str:
+    _ = reader._
+    ship_to = order.ship_to
+    if not ship_to:
+        return escape(_("The marketplace has not given a shipping address for this order."))
+    parts = [ship_to.get("name"), ship_to.get("line1"), ship_to.get("line2")]
+    parts.append(f"{ship_to.get('postcode', '')} {ship_to.get('city', '')}".strip())
+    parts.append(ship_to.get("country"))
+    body = "\n".join(escape(str(p)) for p in parts if p)
+    title = escape(_("Shipping address for order {number}").format(number=order.number))
+    return f"<b>{title}</b>\n{body}"
+
+
+def order_list(orders: Sequence[Order], reader: Reader) -> str:
+    _ = reader._
+    if not orders:
+        return escape(_("No open orders. New sales will appear here as they come."))
+    lines = ["<b>" + escape(_("Open orders")) + "</b>"]
+    for order in orders:
+        line = f"• <b>{escape(order.number)}</b> — {escape(order.status)}"
+        line += f" — {reader.money(order.total, order.currency)}"
+        if order.ship_by is not None and order.status in (Status.PROCESSED, Status.PROCESSING):
+            line += " — " + escape(
+                _("ship by {deadline}").format(deadline=reader.when(order.ship_by))
+            )
+        lines.append(line)
+    lines.append(escape(_("Open one with /order <number>.")))
+    return "\n".join(lines)

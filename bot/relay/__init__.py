@@ -1,0 +1,1 @@
+"""The buyer <-> seller relay, both directions, and the cleaning of relayed files."""

@@ -1,0 +1,1 @@
+"""Marketplace sync: webhook inbox, events, replica, reconciliation, marketplace outbox."""

@@ -1,1 +1,0 @@
-"""Loopback stand-ins for the outside world: the Telegram Bot API and the marketplace."""
