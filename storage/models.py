@@ -97,6 +97,9 @@ class Seller(Base):
     reminder_hour: Mapped[int | None] = mapped_column(Integer)
     digest_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     reconciled_at: Mapped[datetime | None]
+    #: away mode: on until the start of this local date, answering buyers with ``away_message``
+    away_until: Mapped[date | None] = mapped_column(Date)
+    away_message: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -113,6 +116,10 @@ class TelegramAccount(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     linked_at: Mapped[datetime | None]
     blocked_at: Mapped[datetime | None]
+    #: "owner" or "staff" (see bot.team.roles); accounts linked before roles existed are owners
+    role: Mapped[str] = mapped_column(String(16), default="owner", server_default="owner")
+    #: as Telegram last reported it, to tell the team who did what
+    first_name: Mapped[str | None] = mapped_column(String(64))
 
 
 class LinkCode(Base):
@@ -125,6 +132,8 @@ class LinkCode(Base):
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
     used_by: Mapped[int | None] = mapped_column(BigInteger)
+    #: the role the linked account gets: marketplace codes make owners, team invites staff
+    role: Mapped[str] = mapped_column(String(16), default="owner", server_default="owner")
 
 
 class Order(Base):
@@ -191,6 +200,20 @@ class HistoryEntry(Base):
     sync_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     synced_at: Mapped[datetime | None]
+
+
+class SavedReply(Base):
+    """A seller's saved answer to a common buyer question, with placeholders filled at use."""
+
+    __tablename__ = "saved_replies"
+    __table_args__ = (Index("ix_saved_replies_seller_position", "seller_id", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seller_id: Mapped[str] = mapped_column(ForeignKey("sellers.id"))
+    position: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
 
 
 class InboxEvent(Base):

@@ -56,11 +56,18 @@ async def order(session: AsyncSession, order_id: str) -> Order | None:
     return await session.get(Order, order_id)
 
 
-async def seller_order(session: AsyncSession, seller_id: str, number: str) -> Order | None:
-    """The order with this number, only if it belongs to the seller."""
-    return await session.scalar(
-        select(Order).where(Order.number == number, Order.seller_id == seller_id)
-    )
+async def seller_order(
+    session: AsyncSession, seller_id: str, number: str, *, for_update: bool = False
+) -> Order | None:
+    """The order with this number, only if it belongs to the seller.
+
+    ``for_update`` locks its row until the transaction ends (PostgreSQL; SQLite's writer holds
+    the whole database already), so two accounts changing one order take turns.
+    """
+    query = select(Order).where(Order.number == number, Order.seller_id == seller_id)
+    if for_update:
+        query = query.with_for_update()
+    return await session.scalar(query)
 
 
 async def open_orders(session: AsyncSession, seller_id: str, limit: int = 30) -> Sequence[Order]:
@@ -80,6 +87,23 @@ async def history(session: AsyncSession, order_id: str) -> Sequence[HistoryEntry
         .order_by(HistoryEntry.created_at, HistoryEntry.id)
     )
     return result.all()
+
+
+async def last_seller_change(
+    session: AsyncSession, order_id: str, status: str
+) -> HistoryEntry | None:
+    """The latest change to ``status`` that an account made through the bot, unless refused."""
+    return await session.scalar(
+        select(HistoryEntry)
+        .where(
+            HistoryEntry.order_id == order_id,
+            HistoryEntry.status == status,
+            HistoryEntry.source == "seller",
+            HistoryEntry.sync_state != "refused",
+        )
+        .order_by(HistoryEntry.created_at.desc(), HistoryEntry.id.desc())
+        .limit(1)
+    )
 
 
 async def pending_changes(session: AsyncSession, order_id: str) -> int:

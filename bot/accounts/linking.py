@@ -2,6 +2,9 @@
 
 A code is shown once (``chopni-bot link`` or the admin API), stored only as a SHA-256 hash,
 valid for 24 hours and for one use. Several accounts may be linked to one seller.
+
+A code carries the role its account gets: codes from the marketplace or an operator link owners,
+an owner's team invite (``bot.team``) links staff.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.team.roles import Role
 from storage import repositories
 from storage.database import Database
 from storage.models import LinkCode, TelegramAccount
@@ -56,22 +60,40 @@ class Linker:
         self._db = db
         self._clock = clock
 
-    async def issue(self, seller_id: str) -> IssuedCode:
+    async def issue(self, seller_id: str, *, role: Role = Role.OWNER) -> IssuedCode:
         """Create a fresh code for ``seller_id`` (the seller is created if new)."""
+        async with self._db.transaction() as session:
+            issued = await self.issue_in(session, seller_id, role=role)
+            await session.commit()
+        return issued
+
+    async def issue_in(
+        self, session: AsyncSession, seller_id: str, *, role: Role = Role.OWNER
+    ) -> IssuedCode:
+        """:meth:`issue` inside the caller's transaction."""
         code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(16))
         expires_at = self._clock() + CODE_LIFETIME
-        async with self._db.transaction() as session:
-            await repositories.ensure_seller(session, seller_id)
-            session.add(
-                LinkCode(code_hash=hash_code(code), seller_id=seller_id, expires_at=expires_at)
+        await repositories.ensure_seller(session, seller_id)
+        session.add(
+            LinkCode(
+                code_hash=hash_code(code),
+                seller_id=seller_id,
+                expires_at=expires_at,
+                role=role.value,
             )
-            await session.commit()
+        )
         return IssuedCode(code, seller_id, expires_at)
 
     async def redeem(
-        self, code: str, *, user_id: int, chat_id: int, telegram_locale: str | None
+        self,
+        code: str,
+        *,
+        user_id: int,
+        chat_id: int,
+        telegram_locale: str | None,
+        first_name: str | None = None,
     ) -> str:
-        """Link the account with ``code``; returns the seller id."""
+        """Link the account with ``code`` in the role the code carries; returns the seller id."""
         now = self._clock()
         async with self._db.transaction() as session:
             link = await session.get(LinkCode, hash_code(code))
@@ -83,17 +105,31 @@ class Linker:
                 raise LinkRefused(LinkRefusal.EXPIRED)
             link.used_at = now
             link.used_by = user_id
-            await self._link(session, link.seller_id, user_id, chat_id, telegram_locale, now)
+            account = await self._link(
+                session, link.seller_id, user_id, chat_id, telegram_locale, now
+            )
+            account.role = Role.parse(link.role).value
+            account.first_name = first_name or account.first_name
             await session.commit()
             return link.seller_id
 
     async def link_directly(
-        self, seller_id: str, *, user_id: int, chat_id: int, telegram_locale: str | None
+        self,
+        seller_id: str,
+        *,
+        user_id: int,
+        chat_id: int,
+        telegram_locale: str | None,
+        first_name: str | None = None,
     ) -> None:
-        """Link without a code: only for the sandbox's demo seller."""
+        """Link without a code, as the owner: only for the sandbox's demo seller."""
         async with self._db.transaction() as session:
             await repositories.ensure_seller(session, seller_id)
-            await self._link(session, seller_id, user_id, chat_id, telegram_locale, self._clock())
+            account = await self._link(
+                session, seller_id, user_id, chat_id, telegram_locale, self._clock()
+            )
+            account.role = Role.OWNER.value
+            account.first_name = first_name or account.first_name
             await session.commit()
 
     @staticmethod
@@ -104,7 +140,7 @@ class Linker:
         chat_id: int,
         telegram_locale: str | None,
         now: datetime,
-    ) -> None:
+    ) -> TelegramAccount:
         account = await session.get(TelegramAccount, user_id)
         if account is None:
             account = TelegramAccount(user_id=user_id, chat_id=chat_id)
@@ -115,3 +151,4 @@ class Linker:
         account.active = True
         account.blocked_at = None
         account.linked_at = now
+        return account

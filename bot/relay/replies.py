@@ -37,6 +37,8 @@ from bot.marketplace import (
 from bot.relay.cleaning import clean_file
 from bot.sync.marketplace_outbox import Record
 from bot.sync.orders import Notice, OrderNotFound
+from bot.team.access import NotAMember, authorise
+from bot.team.roles import Permission
 from storage import repositories
 from storage.database import Database
 from storage.models import MarketplaceOutbox
@@ -93,12 +95,23 @@ class Replies:
         *,
         source: str,
         notice: Notice | None,
+        actor_telegram_id: int | None = None,
     ) -> None:
         """Queue the reply for the buyer of order ``number``; ``source`` names the Telegram
-        message it came from and makes the row's ``Idempotency-Key``."""
+        message it came from and makes the row's ``Idempotency-Key``.
+
+        Only an owner writes to buyers: a staff account gets
+        :class:`bot.team.roles.NotAllowed` and nothing is queued.
+        """
         now = self._clock()
         try:
             async with self._db.transaction() as session:
+                try:
+                    await authorise(
+                        session, actor_telegram_id, seller_id, Permission.WRITE_TO_BUYERS
+                    )
+                except NotAMember:
+                    raise OrderNotFound(number) from None
                 order = await repositories.seller_order(session, seller_id, number)
                 if order is None:
                     raise OrderNotFound(number)

@@ -2,6 +2,11 @@
 
 A change is committed together with its outbox row in one transaction; the dispatcher delivers it
 with the same ``Idempotency-Key`` however often it has to try, so the marketplace applies it once.
+
+The acting account's role is checked here (``bot.team``), in the same transaction, so commands,
+buttons and the Mini App obey the same rules. The order's row is locked while it is checked and
+changed, so when two accounts change one order at once exactly one change is queued, and the
+other learns who was first (:class:`ChangedByTeammate`).
 """
 
 from __future__ import annotations
@@ -11,16 +16,28 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from bot.domain.lifecycle import Status, StatusChange, check_transition
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.lifecycle import Status, StatusChange, TransitionRefused, check_transition
 from bot.marketplace.schemas import StatusChangeRequest
 from bot.sync.replica import set_status
+from bot.team.access import NotAMember, authorise
+from bot.team.roles import Permission, permission_for
 from storage import repositories
 from storage.database import Database
-from storage.models import HistoryEntry, MarketplaceOutbox, Order
+from storage.models import HistoryEntry, MarketplaceOutbox, Order, TelegramAccount
 
 
 class OrderNotFound(LookupError):
     """No order with that number belongs to this seller."""
+
+
+class ChangedByTeammate(TransitionRefused):
+    """Another account of the team changed the order first; ``actor_name`` is their first name."""
+
+    def __init__(self, refusal: TransitionRefused, actor_name: str | None) -> None:
+        super().__init__(refusal.reason, refusal.current, refusal.target)
+        self.actor_name = actor_name
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,17 +67,30 @@ class OrderService:
         self._wake = wake_dispatcher
         self._clock = clock
 
-    async def find(self, seller_id: str, number: str) -> Order:
+    async def find(
+        self, seller_id: str, number: str, *, actor_telegram_id: int | None = None
+    ) -> Order:
         async with self._db.snapshot() as session:
+            await _authorise(session, actor_telegram_id, seller_id, number, Permission.SEE_ORDERS)
             order = await repositories.seller_order(session, seller_id, number)
         if order is None:
             raise OrderNotFound(number)
         return order
 
-    async def check(self, seller_id: str, number: str, target: Status) -> Order:
-        """The order, if the seller may move it to ``target`` now (raises otherwise)."""
-        order = await self.find(seller_id, number)
-        check_transition(Status(order.status), target)
+    async def check(
+        self, seller_id: str, number: str, target: Status, *, actor_telegram_id: int | None = None
+    ) -> Order:
+        """The order, if the account may move it to ``target`` now (raises otherwise).
+
+        Raises :class:`OrderNotFound`, :class:`bot.team.roles.NotAllowed`,
+        :class:`TransitionRefused` or its :class:`ChangedByTeammate`.
+        """
+        async with self._db.snapshot() as session:
+            await _authorise(session, actor_telegram_id, seller_id, number, permission_for(target))
+            order = await repositories.seller_order(session, seller_id, number)
+            if order is None:
+                raise OrderNotFound(number)
+            await _check_transition(session, order, target, actor_telegram_id)
         return order
 
     async def change_status(
@@ -75,11 +105,14 @@ class OrderService:
         """Apply ``change`` to the replica and queue it for the marketplace, in one transaction."""
         now = self._clock()
         async with self._db.transaction() as session:
-            order = await repositories.seller_order(session, seller_id, number)
+            await _authorise(
+                session, actor_telegram_id, seller_id, number, permission_for(change.status)
+            )
+            order = await repositories.seller_order(session, seller_id, number, for_update=True)
             if order is None:
                 raise OrderNotFound(number)
             previous = Status(order.status)
-            check_transition(previous, change.status)
+            await _check_transition(session, order, change.status, actor_telegram_id)
             comment = change.history_comment()
             entry = repositories.append_history(
                 session,
@@ -126,14 +159,50 @@ class OrderService:
         self._wake()
         return Saved(order, entry)
 
-    async def snooze(self, seller_id: str, number: str, until: datetime) -> Order:
+    async def snooze(
+        self,
+        seller_id: str,
+        number: str,
+        until: datetime,
+        *,
+        actor_telegram_id: int | None = None,
+    ) -> Order:
         async with self._db.transaction() as session:
+            await _authorise(session, actor_telegram_id, seller_id, number, Permission.SEE_ORDERS)
             order = await repositories.seller_order(session, seller_id, number)
             if order is None:
                 raise OrderNotFound(number)
             order.snoozed_until = until
             await session.commit()
         return order
+
+
+async def _authorise(
+    session: AsyncSession,
+    actor_telegram_id: int | None,
+    seller_id: str,
+    number: str,
+    permission: Permission,
+) -> None:
+    """Refuse an account that may not do ``permission``; another seller's sees no such order."""
+    try:
+        await authorise(session, actor_telegram_id, seller_id, permission)
+    except NotAMember:
+        raise OrderNotFound(number) from None
+
+
+async def _check_transition(
+    session: AsyncSession, order: Order, target: Status, actor_telegram_id: int | None
+) -> None:
+    """The life cycle's check; a refusal names the teammate whose change came first."""
+    try:
+        check_transition(Status(order.status), target)
+    except TransitionRefused as refusal:
+        entry = await repositories.last_seller_change(session, order.id, order.status)
+        if entry is None or entry.actor_telegram_id in (None, actor_telegram_id):
+            raise
+        account = await session.get(TelegramAccount, entry.actor_telegram_id)
+        raise ChangedByTeammate(refusal, account.first_name if account else None) from None
 
 
 def _notice_json(notice: Notice | None) -> dict[str, object] | None:
