@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from telegram.error import InvalidToken, NetworkError
 
 from bot import logs
+from bot.domain.identifiers import valid_seller_id
 from bot.settings import Settings, SettingsError, load_settings
 
 
@@ -66,6 +67,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "db":
             return run_loop(_upgrade(settings))
         if args.command == "link":
+            if not valid_seller_id(args.seller_id):
+                raise SettingsError(
+                    f"SELLER_ID {args.seller_id!r} is not a marketplace seller id: "
+                    "letters, digits and _ . : - (not only dots), at most 100"
+                )
             return run_loop(_link(settings, args.seller_id))
         return run_loop(_remind(settings))
     except SettingsError as exc:

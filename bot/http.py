@@ -10,7 +10,6 @@ import asyncio
 import hmac
 import json
 import logging
-import re
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,6 +24,7 @@ from starlette.routing import Route
 from telegram import Bot, Update
 
 from bot import metrics
+from bot.domain.identifiers import valid_seller_id
 from bot.sync.inbox import Outcome
 
 if TYPE_CHECKING:
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 OPENAPI = Path(__file__).with_name("openapi.json")
-_SELLER_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,100}$")
 #: seconds /healthz waits for the database before answering 503
 HEALTH_TIMEOUT = 5.0
 
@@ -72,7 +71,7 @@ def parse_update(body: bytes, bot: Bot) -> Update | None:
     """The Telegram update in ``body``, or None when it is not one."""
     try:
         data = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
         return None
     if not isinstance(data, dict) or type(data.get("update_id")) is not int:
         return None
@@ -88,6 +87,12 @@ async def not_found(request: Request, exc: Exception) -> Response:
     response = problem(exc.status_code, exc.detail)
     response.headers.update(exc.headers or {})
     return response
+
+
+async def too_deep(request: Request, exc: Exception) -> Response:
+    """Input nested deeper than a parser can follow is malformed input, not a server fault."""
+    log.warning("request to %s refused: nested too deeply", request.url.path)
+    return problem(400, "Malformed request", "nested too deeply")
 
 
 def build_http_app(runtime: Runtime) -> Starlette:
@@ -132,7 +137,7 @@ def build_http_app(runtime: Runtime) -> Starlette:
         if (refusal := admin_refusal(request)) is not None:
             return refusal
         seller_id = request.path_params["seller_id"]
-        if not _SELLER_ID.match(seller_id):
+        if not valid_seller_id(seller_id):
             return problem(422, "Invalid seller id")
         issued = await runtime.linker.issue(seller_id)
         return JSONResponse(
@@ -190,4 +195,7 @@ def build_http_app(runtime: Runtime) -> Starlette:
         Route("/metrics", metrics_endpoint, methods=["GET"]),
         Route("/openapi.json", openapi, methods=["GET"]),
     ]
-    return Starlette(routes=routes, exception_handlers={HTTPException: not_found})
+    return Starlette(
+        routes=routes,
+        exception_handlers={HTTPException: not_found, RecursionError: too_deep},
+    )

@@ -6,6 +6,7 @@ setting stops start-up with one line naming it (see :func:`load_settings`).
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -82,6 +83,23 @@ class Settings(BaseSettings):
         if self.chopni_api_url and self.chopni_webhook_secret is None:
             raise ValueError("CHOPNI_WEBHOOK_SECRET is required when CHOPNI_API_URL is set")
         return self
+
+    @model_validator(mode="after")
+    def _telegram_webhook_needs_secret(self) -> Settings:
+        # Without it every update would be refused at POST /telegram: a bot that starts deaf.
+        secret = self.telegram_webhook_secret
+        if self.telegram_webhook_url and (secret is None or not secret.get_secret_value()):
+            raise ValueError("TELEGRAM_WEBHOOK_SECRET is required when TELEGRAM_WEBHOOK_URL is set")
+        return self
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _telegram_secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        # Telegram accepts 1-256 characters: A-Z, a-z, 0-9, _ and -.
+        secret = value.get_secret_value() if value is not None else ""
+        if secret and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+            raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
 
     @property
     def uses_sandbox(self) -> bool:

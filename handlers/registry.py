@@ -12,7 +12,7 @@ from telegram.ext import (
 )
 
 from conversations import relay, status_change
-from handlers import callbacks, commands, documents, settings
+from handlers import callbacks, commands, documents, private_only, settings
 from handlers.context import Context
 from handlers.errors import on_error
 
@@ -52,6 +52,8 @@ def register(
         MessageHandler(filters.COMMAND, commands.unknown_command),
         MessageHandler(filters.TEXT & ~filters.UpdateType.EDITED, commands.plain_text),
     ]
+    # Group -2, before everything: the bot works in the user's own private chat only.
+    application.add_handler(private_only.gate(), group=-2)
     # Group -1, before every flow: a reply to a buyer (or the "Message buyer" step) is taken and
     # stops there; anything else passes on to the handlers above.
     application.add_handlers(relay.intercepts(), group=-1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from telegram import Update
+from telegram import Chat, Update
 
 from bot.delivery.notify import reader_for
 from bot.i18n import Gettext
@@ -46,14 +46,16 @@ async def identify(update: Update, context: Context) -> Who:
         seller = None
         if account is not None and account.seller_id is not None:
             seller = await repositories.seller(session, account.seller_id)
-    if account is not None and (
-        account.telegram_locale != user.language_code or account.chat_id != chat.id
-    ):
+    # Only the user's own private chat may become the account's chat: never a group's.
+    own_chat = chat.type == Chat.PRIVATE and chat.id == user.id
+    moved = own_chat and account is not None and account.chat_id != chat.id
+    if account is not None and (account.telegram_locale != user.language_code or moved):
         async with runtime.db.transaction() as session:
             stored = await repositories.account(session, user.id)
             if stored is not None:
                 stored.telegram_locale = user.language_code
-                stored.chat_id = chat.id
+                if own_chat:
+                    stored.chat_id = chat.id
                 await session.commit()
                 account = stored
     # An unlinked account still has a language: its own choice, or Telegram's.

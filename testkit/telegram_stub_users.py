@@ -38,6 +38,15 @@ class StubUser:
         self._cursor = 0
         self._answers_seen = 0
 
+    def in_group(self, group_id: int) -> StubUser:
+        """The same user writing in a group chat (``group_id`` < 0) the bot is a member of."""
+        if group_id >= 0:
+            raise ValueError("group chat ids are negative")
+        member = StubUser(self.stub, self.user_id, self.first_name, self.language_code, None)
+        member.username = self.username
+        member.chat_id = group_id
+        return member
+
     # -- what the user sends ------------------------------------------------------------------
 
     def as_user(self) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from urllib.parse import quote
 import httpx
 from pydantic import BaseModel, ValidationError
 
+from bot.domain.identifiers import collapsible_segment
 from bot.domain.lifecycle import Status
 from bot.marketplace import (
     MarketplaceConflict,
@@ -54,6 +55,9 @@ class _OrderPage(BaseModel):
 
 
 def _segment(value: str) -> str:
+    # "." and ".." survive quoting, and URL normalisation would then reach another path.
+    if collapsible_segment(value):
+        raise MarketplaceRejected(400, f"{value!r} cannot be a path segment")
     return quote(value, safe="")
 
 

@@ -71,6 +71,35 @@ async def test_a_missing_token_stops_start_up_with_one_line(tmp_path: Path) -> N
     assert output.strip().splitlines()[-1].startswith("chopni-bot: BOT_TOKEN")
 
 
+async def test_webhook_mode_without_its_secret_stops_start_up_with_one_line(
+    tmp_path: Path,
+) -> None:
+    async with TelegramStub(token=TOKEN) as telegram:
+        env = {
+            **os.environ,
+            "BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_URL": telegram.api_root,
+            "TELEGRAM_WEBHOOK_URL": "https://bot.example/telegram",
+            "PORT": str(free_port()),
+        }
+        env.pop("TELEGRAM_WEBHOOK_SECRET", None)
+        code, output = await run_cli("run", env=env, cwd=tmp_path)
+        # Refused before anything is registered: Telegram never hears of a secretless webhook.
+        assert telegram.calls_of("setWebhook") == []
+    assert code == 2
+    lines = output.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("chopni-bot: TELEGRAM_WEBHOOK_SECRET is required")
+
+
+async def test_link_refuses_a_seller_id_the_marketplace_cannot_have(tmp_path: Path) -> None:
+    env = {**os.environ, "TELEGRAM_API_URL": "http://127.0.0.1:9"}
+    code, output = await run_cli("link", "..", env=env, cwd=tmp_path)
+    assert code == 2
+    assert output.strip().startswith("chopni-bot: SELLER_ID")
+    assert not (tmp_path / "chopni.db").exists()
+
+
 async def test_db_upgrade_and_link_print_what_an_operator_needs(tmp_path: Path) -> None:
     env = {**os.environ, "TELEGRAM_API_URL": "http://127.0.0.1:9"}
     env.pop("BOT_TOKEN", None)
