@@ -4,9 +4,9 @@ the account's chat, and a button that carries another chat's message changes not
 from __future__ import annotations
 
 from storage.models import TelegramAccount
+from testkit.telegram_stub import StubUser, TelegramStub
 from tests.e2e.conftest import RunningBot
 from tests.e2e.helpers import paid_demo_order
-from testkit.telegram_stub import StubUser, TelegramStub
 
 GROUP = -4001
 
