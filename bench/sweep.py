@@ -21,6 +21,7 @@ from sqlalchemy import func, insert, select
 
 from bench.table import print_table
 from bot.delivery.notify import SellerDefaults
+from bot.presentation.digest import render_digest
 from bot.reminders.sweep import Reminders
 from storage.database import Database
 from storage.migrate import upgrade
@@ -87,7 +88,7 @@ async def main(orders: int, sellers: int) -> None:
         started = time.perf_counter()
         await fill(db, orders, sellers)
         filled = time.perf_counter() - started
-        reminders = Reminders(db, SellerDefaults())
+        reminders = Reminders(db, SellerDefaults(), render_digest)
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         started = time.perf_counter()
         sent = await reminders.sweep(NOW, force=True)

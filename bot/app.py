@@ -44,6 +44,9 @@ from bot.marketplace import Marketplace
 from bot.marketplace.client import HttpMarketplace
 from bot.marketplace.sandbox.marketplace import SandboxMarketplace
 from bot.presentation.callback_data import Action
+from bot.presentation.digest import render_digest
+from bot.presentation.notices import Notices
+from bot.presentation.relayed import render_buyer_message
 from bot.relay.incoming import BuyerRelay
 from bot.relay.replies import Replies, telegram_download
 from bot.reminders.sweep import Reminders
@@ -161,7 +164,8 @@ class Runtime:
         if settings.telegram_webhook_url:
             builder = builder.updater(None)
         self.application: Application = builder.build()
-        self.relay = BuyerRelay(self.marketplace, self.defaults)
+        notices = Notices()
+        self.relay = BuyerRelay(self.marketplace, self.defaults, render_buyer_message)
         # Outbox rows a sender claimed stay its own this long (a crashed sender's, too).
         claims = timedelta(seconds=settings.lease_seconds or CLAIM_LEASE.total_seconds())
         self.sender = TelegramSender(
@@ -175,6 +179,7 @@ class Runtime:
             self.db,
             self.marketplace,
             self.defaults,
+            notices,
             on_notified=self.sender.wake,
             make_way=functools.partial(self.receiver.lull, PROCESSING_PATIENCE),
         )
@@ -195,9 +200,11 @@ class Runtime:
         self.order_actions[Action.FORM] = documents.send_form
         self.order_actions[Action.SNOOZE] = settings_handlers.snooze
         self.linker = Linker(self.db)
-        self.reminders = Reminders(self.db, self.defaults, on_queued=self.sender.wake)
+        self.reminders = Reminders(
+            self.db, self.defaults, render_digest, on_queued=self.sender.wake
+        )
         self.reconciler = Reconciler(
-            self.db, self.marketplace, self.defaults, on_notified=self.sender.wake
+            self.db, self.marketplace, self.defaults, notices, on_notified=self.sender.wake
         )
         self.poller_lease = Lease(
             self.db, "telegram-poller", _holder_name(), ttl=settings.lease_seconds or DEFAULT_TTL

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from telegram import Chat, Update
 
-from bot.delivery.notify import reader_for
+from bot.delivery.notify import recipient_for
 from bot.i18n import Gettext
 from bot.presentation.views import Reader
 from handlers.context import Context
@@ -62,5 +62,5 @@ async def identify(update: Update, context: Context) -> Who:
     probe = account or TelegramAccount(
         user_id=user.id, chat_id=chat.id, locale=None, telegram_locale=user.language_code
     )
-    reader = reader_for(probe, seller, runtime.defaults)
+    reader = Reader.of(recipient_for(probe, seller, runtime.defaults))
     return Who(user_id=user.id, chat_id=chat.id, account=account, reader=reader)

@@ -1,7 +1,9 @@
 """Pushing messages to every Telegram account of a seller, through the durable outbox.
 
 Each account reads in its own language; the text is rendered now, inside the caller's
-transaction, so a notification is committed together with the event that caused it.
+transaction, so a notification is committed together with the event that caused it. What a
+message looks like is not decided here: the caller passes a :data:`Render` (built by
+``bot.presentation``) that turns a :class:`Recipient` into text and buttons.
 """
 
 from __future__ import annotations
@@ -15,11 +17,21 @@ from telegram import InlineKeyboardMarkup
 
 from bot.delivery.telegram_outbox import enqueue
 from bot.i18n import pick_locale
-from bot.presentation.views import Reader
 from storage import repositories
 from storage.models import Seller, TelegramAccount, TelegramOutbox
 
-Render = Callable[[Reader], tuple[str, InlineKeyboardMarkup | None]]
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """Who reads a message: their language and the seller's time zone."""
+
+    locale: str
+    timezone: str
+
+
+#: a message as Telegram shows it: HTML text and, perhaps, inline buttons
+Message = tuple[str, InlineKeyboardMarkup | None]
+Render = Callable[[Recipient], Message]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,16 +43,16 @@ class SellerDefaults:
     reminder_hour: int = 9
 
 
-def reader_for(
+def recipient_for(
     account: TelegramAccount | None, seller: Seller | None, defaults: SellerDefaults
-) -> Reader:
+) -> Recipient:
     locale = pick_locale(
         account.locale if account else None,
         account.telegram_locale if account else None,
         defaults.locale,
     )
     timezone = (seller.timezone if seller else None) or defaults.timezone
-    return Reader(locale=locale, timezone=timezone)
+    return Recipient(locale=locale, timezone=timezone)
 
 
 def message_params(
@@ -83,7 +95,7 @@ async def notify_seller(
     for account in accounts:
         if keys[account.chat_id] in done:
             continue
-        text, markup = render(reader_for(account, seller, defaults))
+        text, markup = render(recipient_for(account, seller, defaults))
         enqueue(
             session,
             account.chat_id,

@@ -1,31 +1,23 @@
-"""The daily digest message: a seller's most urgent stalled orders, why, and what to do."""
+"""The daily digest message: a seller's most urgent stalled orders, why, and what to do.
+
+Implements :class:`bot.reminders.digest.RenderDigest`.
+"""
 
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.delivery.notify import Recipient
 from bot.domain.deadlines import OrderClock, StallReason
 from bot.domain.lifecycle import Status
 from bot.i18n import translator
 from bot.presentation.callback_data import Action, OrderCallback
-from bot.presentation.views import Reader
-
-#: how many orders a digest lists; the rest are counted
-MAX_LISTED = 10
-
-
-@dataclass(slots=True)
-class Stalled:
-    """One seller's stalled orders: how many in all, and the listed ones, most urgent first."""
-
-    total: int
-    #: (position, number, clock, reasons), most urgent first
-    orders: list[tuple[int, str, OrderClock, tuple[StallReason, ...]]] = field(default_factory=list)
+from bot.reminders.digest import MAX_LISTED, Stalled
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,9 +95,9 @@ _STATUS_WORD = {
 }
 
 
-def render_digest(stalled: Stalled, reader: Reader, now: datetime) -> tuple[str, dict[str, Any]]:
+def render_digest(stalled: Stalled, to: Recipient, now: datetime) -> tuple[str, dict[str, Any]]:
     """The digest message: the most urgent orders with why, a button to act and one to snooze."""
-    phrases = _phrases(reader.locale, reader.timezone)
+    phrases = _phrases(to.locale, to.timezone)
     lines = [f"⏰ <b>{phrases.header.format(count=stalled.total)}</b>"]
     rows = []
     listed = stalled.orders[:MAX_LISTED]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
+from bot.delivery.notify import Recipient
 from bot.domain.lifecycle import Status
 from bot.i18n import Gettext, translator
 from bot.presentation import formatting
@@ -20,11 +21,14 @@ SYNC_MARKS = {"pending": "⏳", "synced": "✅", "refused": "⛔", "remote": "�
 
 
 @dataclass(frozen=True, slots=True)
-class Reader:
-    """Who reads the text: their language and the seller's time zone."""
+class Reader(Recipient):
+    """A :class:`Recipient` with the tools to write for them: gettext, money, dates."""
 
-    locale: str
-    timezone: str
+    @classmethod
+    def of(cls, recipient: Recipient) -> Reader:
+        if isinstance(recipient, Reader):
+            return recipient
+        return cls(locale=recipient.locale, timezone=recipient.timezone)
 
     @property
     def _(self) -> Gettext:

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from bot.delivery.notify import SellerDefaults, message_params
+from bot.delivery.notify import Recipient, SellerDefaults, message_params
 from bot.delivery.telegram_outbox import enqueue_many, outbox_row
 from bot.domain.deadlines import (
     DEFAULT_THRESHOLDS,
@@ -33,8 +33,7 @@ from bot.domain.deadlines import (
 )
 from bot.domain.lifecycle import Status
 from bot.i18n import pick_locale
-from bot.presentation.digest import MAX_LISTED, Stalled, render_digest
-from bot.presentation.views import Reader
+from bot.reminders.digest import MAX_LISTED, RenderDigest, Stalled
 from storage.database import Database
 from storage.models import DigestRecord, Seller, TelegramAccount
 from storage.stalled import most_urgent
@@ -57,6 +56,7 @@ class Reminders:
         self,
         db: Database,
         defaults: SellerDefaults,
+        render_digest: RenderDigest,
         *,
         thresholds: StallThresholds = DEFAULT_THRESHOLDS,
         on_queued: Callable[[], None] = lambda: None,
@@ -64,6 +64,7 @@ class Reminders:
     ) -> None:
         self._db = db
         self._defaults = defaults
+        self._render_digest = render_digest
         self._thresholds = thresholds
         self._on_queued = on_queued
         self._clock = clock
@@ -214,12 +215,12 @@ class Reminders:
         )
         for owner, chat_id, chosen, telegram_language in accounts:
             seller_id = owner or ""  # never empty: selected by seller
-            reader = Reader(
+            to = Recipient(
                 locale=pick_locale(chosen, telegram_language, self._defaults.locale),
                 timezone=self._zone(zones.get(seller_id)),
             )
-            text, markup = render_digest(stalled[seller_id], reader, now)
-            day = local_date(now, reader.timezone).isoformat()
+            text, markup = self._render_digest(stalled[seller_id], to, now)
+            day = local_date(now, to.timezone).isoformat()
             params = {**message_params(chat_id, text, None), "reply_markup": markup}
             batch.messages.setdefault(seller_id, []).append(
                 outbox_row(

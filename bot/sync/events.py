@@ -12,19 +12,16 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
-from html import escape
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardMarkup
 
 from bot import metrics
-from bot.delivery.notify import SellerDefaults, notify_seller
+from bot.delivery.notify import Message, Recipient, Render, SellerDefaults, notify_seller
 from bot.delivery.worker import Worker
 from bot.domain.lifecycle import Status
 from bot.marketplace import Marketplace, MarketplaceError, schemas
-from bot.presentation import keyboards, views
-from bot.presentation.views import Reader
+from bot.sync.notices import SyncNotices
 from bot.sync.replica import apply_remote_order
 from storage import repositories
 from storage.database import Database
@@ -42,6 +39,7 @@ class EventProcessor:
         db: Database,
         marketplace: Marketplace,
         defaults: SellerDefaults,
+        notices: SyncNotices,
         *,
         on_notified: Callable[[], None] = lambda: None,
         make_way: Callable[[], Awaitable[None]] | None = None,
@@ -51,6 +49,7 @@ class EventProcessor:
         self._make_way = make_way
         self._marketplace = marketplace
         self._defaults = defaults
+        self._notices = notices
         self._on_notified = on_notified
         self._clock = clock
         self._worker = Worker("events", self.process_pending)
@@ -149,7 +148,7 @@ class EventProcessor:
                 session,
                 order,
                 f"sale:{order.id}",
-                lambda r: (views.sale(order, r), keyboards.sale(order.number, r._)),
+                lambda to: self._notices.sale(order, to),
             )
         if applied.status_changed:
             status = Status(order.status)
@@ -157,7 +156,7 @@ class EventProcessor:
                 session,
                 order,
                 f"status:{order.id}:{status}:{envelope.id}",
-                lambda r: (_status_notice(order, status, r), None),
+                lambda to: self._notices.status_changed(order, status, to),
             )
 
     async def _delivery_verified(
@@ -168,16 +167,10 @@ class EventProcessor:
         order.return_window_ends_at = data.return_window_ends_at
         order.updated_at = now
 
-        def render(r: Reader) -> tuple[str, InlineKeyboardMarkup | None]:
-            text = r._(
-                "✅ The marketplace verified the delivery of order {number} on {delivered}. "
-                "The 14-day return window ends on {ends}."
-            ).format(
-                number=order.number,
-                delivered=r.when(data.delivered_at),
-                ends=r.when(data.return_window_ends_at),
+        def render(to: Recipient) -> Message:
+            return self._notices.delivery_verified(
+                order, data.delivered_at, data.return_window_ends_at, to
             )
-            return escape(text), keyboards.open_order(order.number, r._)
 
         await self._notify(session, order, f"verified:{order.id}", render)
 
@@ -196,13 +189,8 @@ class EventProcessor:
         order.return_reason = data.reason
         order.return_answered_at = None
 
-        def render(r: Reader) -> tuple[str, InlineKeyboardMarkup | None]:
-            kind = r._("a refund") if data.kind.value == "refund" else r._("an exchange")
-            text = r._(
-                "↩️ The buyer of order {number} asks for {kind}: {reason}\n"
-                "Settle it with REFUNDED (money returned or item exchanged), or write to the buyer."
-            ).format(number=order.number, kind=kind, reason=data.reason)
-            return escape(text), keyboards.order_actions(order.number, Status(order.status), r._)
+        def render(to: Recipient) -> Message:
+            return self._notices.return_requested(order, data.kind.value, data.reason, to)
 
         await self._notify(session, order, f"return:{envelope.id}", render)
 
@@ -211,20 +199,11 @@ class EventProcessor:
         session: AsyncSession,
         order: Order,
         dedupe: str,
-        render: Callable[[Reader], tuple[str, InlineKeyboardMarkup | None]],
+        render: Render,
     ) -> None:
         await notify_seller(
             session, order.seller_id, render, dedupe=dedupe, defaults=self._defaults
         )
-
-
-def _status_notice(order: Order, status: Status, reader: Reader) -> str:
-    _ = reader._
-    if status is Status.CANCELLED:
-        text = _("❌ The marketplace cancelled order {number}. Do not ship it.")
-    else:
-        text = _("🏪 The marketplace set order {number} to {status}.")
-    return escape(text.format(number=order.number, status=status.value))
 
 
 def _backoff(attempts: int) -> timedelta:

@@ -16,16 +16,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
-from telegram import InlineKeyboardMarkup
 
 from bot.delivery.notify import SellerDefaults, notify_seller
 from bot.domain.lifecycle import Status
 from bot.marketplace import Marketplace, MarketplaceError, MarketplaceUnavailable
-from bot.presentation import keyboards, views
-from bot.presentation.views import Reader
+from bot.sync.notices import SyncNotices
 from bot.sync.replica import apply_remote_order
 from storage.database import Database
-from storage.models import Order, Seller, TelegramAccount
+from storage.models import Seller, TelegramAccount
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +38,7 @@ class Reconciler:
         db: Database,
         marketplace: Marketplace,
         defaults: SellerDefaults,
+        notices: SyncNotices,
         *,
         on_notified: Callable[[], None] = lambda: None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
@@ -47,6 +46,7 @@ class Reconciler:
         self._db = db
         self._marketplace = marketplace
         self._defaults = defaults
+        self._notices = notices
         self._on_notified = on_notified
         self._clock = clock
 
@@ -107,7 +107,7 @@ class Reconciler:
                         await notify_seller(
                             session,
                             order.seller_id,
-                            functools.partial(_sale, order),
+                            functools.partial(self._notices.sale, order),
                             dedupe=f"sale:{order.id}",
                             defaults=self._defaults,
                         )
@@ -121,7 +121,3 @@ class Reconciler:
                 seller.reconciled_at = started
                 await session.commit()
         return applied
-
-
-def _sale(order: Order, reader: Reader) -> tuple[str, InlineKeyboardMarkup | None]:
-    return views.sale(order, reader), keyboards.sale(order.number, reader._)

@@ -21,6 +21,7 @@ from bot.marketplace.client import HttpMarketplace
 from bot.marketplace.sandbox.marketplace import SandboxMarketplace
 from bot.marketplace.schemas import Order as RemoteOrder
 from bot.marketplace.schemas import StatusChangeRequest
+from bot.presentation.notices import Notices
 from bot.sync.events import EventProcessor
 from bot.sync.inbox import Outcome, WebhookReceiver
 from bot.sync.marketplace_outbox import MarketplaceDispatcher
@@ -87,7 +88,7 @@ async def pipeline(db: Database) -> AsyncIterator[Pipeline]:
 
     sandbox = SandboxMarketplace(db, webhook_secret=SECRET, deliver=deliver, verify_delay=3600)
     marketplace = HttpMarketplace("http://sandbox", None, transport=in_process(sandbox))
-    events = EventProcessor(db, marketplace, SellerDefaults())
+    events = EventProcessor(db, marketplace, SellerDefaults(), Notices())
     dispatcher = MarketplaceDispatcher(db, marketplace)
     p = Pipeline(
         db, sandbox, marketplace, receiver, events, dispatcher, OrderService(db), deliveries=[]
@@ -175,6 +176,7 @@ async def test_a_stored_sale_waits_while_webhooks_are_arriving_and_is_processed_
         pipeline.db,
         pipeline.marketplace,
         SellerDefaults(),
+        Notices(),
         make_way=functools.partial(arriving.lull, 60.0),
     )
     processing = asyncio.create_task(events.process_pending())
@@ -259,7 +261,7 @@ async def test_a_sale_whose_webhook_never_arrived_is_caught_up(pipeline: Pipelin
     pipeline.muted = True
     order = await pipeline.sandbox.create_demo_order(SELLER)
     await pipeline.sandbox.wait_idle()
-    reconciler = Reconciler(pipeline.db, pipeline.marketplace, SellerDefaults())
+    reconciler = Reconciler(pipeline.db, pipeline.marketplace, SellerDefaults(), Notices())
     assert await reconciler.catch_up() >= 1
     async with pipeline.db.snapshot() as session:
         assert await session.get(Order, order.id) is not None

@@ -20,6 +20,7 @@ from bot.domain.relay_text import TELEGRAM_TEXT_LIMIT, utf16_len
 from bot.marketplace import MarketplaceUnavailable
 from bot.marketplace.client import HttpMarketplace
 from bot.marketplace.schemas import Message, Order
+from bot.presentation.relayed import render_buyer_message
 from bot.relay.incoming import BuyerRelay
 from bot.relay.replies import AlreadyQueued, OutgoingFile, Replies
 from bot.sync.marketplace_outbox import MarketplaceDispatcher
@@ -94,7 +95,7 @@ async def test_a_buyer_message_reaches_every_account_masked_split_and_with_its_p
             ("contacts.zip", "application/zip", b"PK\x03\x04rest"),
         ],
     )
-    relay = BuyerRelay(client, SellerDefaults())
+    relay = BuyerRelay(client, SellerDefaults(), render_buyer_message)
     await relay_buyer_message(db, relay, message)
 
     rows = await outbox(db)
@@ -127,7 +128,7 @@ async def test_a_buyer_message_delivered_twice_is_relayed_once(
     db: Database, stub: MarketplaceStub, client: HttpMarketplace, order: Order
 ) -> None:
     message = await stub.sandbox.buyer_writes(order.id, "Any news?")
-    relay = BuyerRelay(client, SellerDefaults())
+    relay = BuyerRelay(client, SellerDefaults(), render_buyer_message)
     await relay_buyer_message(db, relay, message)
     await relay_buyer_message(db, relay, message)
     rows = await outbox(db)
@@ -141,7 +142,7 @@ async def test_an_attachment_is_fetched_at_send_time_without_its_metadata(
     message = await stub.sandbox.buyer_writes(
         order.id, "", [("me.jpg", "image/jpeg", jpeg_with_gps())]
     )
-    relay = BuyerRelay(client, SellerDefaults())
+    relay = BuyerRelay(client, SellerDefaults(), render_buyer_message)
     await relay_buyer_message(db, relay, message)
     [photo, _other] = [row.payload["attachment"] for row in await outbox(db)]
     data = await relay.load_attachment(photo)
@@ -157,7 +158,7 @@ async def test_an_attachment_whose_bytes_contradict_its_type_is_refused(
         order.id, "", [("me.jpg", "image/jpeg", png_with_text())]
     )
     attachment = message.attachments[0]
-    relay = BuyerRelay(client, SellerDefaults())
+    relay = BuyerRelay(client, SellerDefaults(), render_buyer_message)
     with pytest.raises(FileRefused):
         await relay.load_attachment(
             {"file_id": attachment.id, "content_type": "image/jpeg", "as": "photo"}
@@ -170,7 +171,7 @@ async def test_a_marketplace_outage_makes_the_attachment_wait_not_fail(
     message = await stub.sandbox.buyer_writes(
         order.id, "", [("me.jpg", "image/jpeg", jpeg_with_gps())]
     )
-    relay = BuyerRelay(client, SellerDefaults())
+    relay = BuyerRelay(client, SellerDefaults(), render_buyer_message)
     attachment = {"file_id": message.attachments[0].id, "content_type": "image/jpeg"}
     with stub.outage(), pytest.raises(NetworkError):
         await relay.load_attachment(attachment)

@@ -12,13 +12,19 @@ from bot.accounts.linking import Linker
 from bot.delivery.notify import SellerDefaults
 from bot.domain.deadlines import OrderClock, stall_reasons, urgency
 from bot.domain.lifecycle import Status
-from bot.presentation.digest import MAX_LISTED
+from bot.presentation.digest import render_digest
+from bot.reminders.digest import MAX_LISTED
 from bot.reminders.sweep import Reminders
 from storage.database import Database
 from storage.models import Order, Seller, TelegramAccount, TelegramOutbox
 
 # 07:30 UTC is 09:30 in Sofia in November (UTC+2): past the default 9:00 reminder hour.
 MORNING = datetime(2026, 11, 23, 7, 30, tzinfo=UTC)
+
+
+def sweeper(db: Database) -> Reminders:
+    """The sweep as the bot builds it, with the default seller settings."""
+    return Reminders(db, SellerDefaults(), render_digest)
 
 
 async def seller_with_order(
@@ -64,7 +70,7 @@ async def test_an_order_past_its_ship_by_is_in_the_digest_with_the_shipped_butto
     db: Database,
 ) -> None:
     await seller_with_order(db, "s1", ship_by=MORNING - timedelta(hours=5))
-    assert await Reminders(db, SellerDefaults()).sweep(MORNING) == 1
+    assert await sweeper(db).sweep(MORNING) == 1
     [digest] = await digests(db)
     text = digest.payload["params"]["text"]
     assert "100001" in text
@@ -78,7 +84,7 @@ async def test_an_order_past_its_ship_by_is_in_the_digest_with_the_shipped_butto
 
 async def test_a_second_sweep_the_same_local_day_sends_nothing(db: Database) -> None:
     await seller_with_order(db, "s1", ship_by=MORNING - timedelta(hours=5))
-    reminders = Reminders(db, SellerDefaults())
+    reminders = sweeper(db)
     assert await reminders.sweep(MORNING) == 1
     assert await reminders.sweep(MORNING + timedelta(hours=3)) == 0
     assert await reminders.sweep(MORNING, force=True) == 0
@@ -87,7 +93,7 @@ async def test_a_second_sweep_the_same_local_day_sends_nothing(db: Database) -> 
 
 async def test_the_next_local_day_brings_a_new_digest(db: Database) -> None:
     await seller_with_order(db, "s1", ship_by=MORNING - timedelta(hours=5))
-    reminders = Reminders(db, SellerDefaults())
+    reminders = sweeper(db)
     assert await reminders.sweep(MORNING) == 1
     assert await reminders.sweep(MORNING + timedelta(days=1)) == 1
 
@@ -95,8 +101,8 @@ async def test_the_next_local_day_brings_a_new_digest(db: Database) -> None:
 async def test_nothing_is_sent_before_the_sellers_local_hour(db: Database) -> None:
     await seller_with_order(db, "s1", ship_by=MORNING - timedelta(hours=5))
     early = MORNING - timedelta(hours=1)  # 08:30 in Sofia
-    assert await Reminders(db, SellerDefaults()).sweep(early) == 0
-    assert await Reminders(db, SellerDefaults()).sweep(early, force=True) == 1
+    assert await sweeper(db).sweep(early) == 0
+    assert await sweeper(db).sweep(early, force=True) == 1
 
 
 async def test_a_seller_in_another_zone_gets_it_at_their_own_hour(db: Database) -> None:
@@ -106,8 +112,8 @@ async def test_a_seller_in_another_zone_gets_it_at_their_own_hour(db: Database) 
         assert seller is not None
         seller.timezone = "America/New_York"  # 02:30 there
         await session.commit()
-    assert await Reminders(db, SellerDefaults()).sweep(MORNING) == 0
-    assert await Reminders(db, SellerDefaults()).sweep(MORNING + timedelta(hours=7)) == 1
+    assert await sweeper(db).sweep(MORNING) == 0
+    assert await sweeper(db).sweep(MORNING + timedelta(hours=7)) == 1
 
 
 async def test_a_seller_with_the_digest_off_gets_nothing(db: Database) -> None:
@@ -117,7 +123,7 @@ async def test_a_seller_with_the_digest_off_gets_nothing(db: Database) -> None:
         assert seller is not None
         seller.digest_enabled = False
         await session.commit()
-    assert await Reminders(db, SellerDefaults()).sweep(MORNING, force=True) == 0
+    assert await sweeper(db).sweep(MORNING, force=True) == 0
 
 
 async def test_nothing_stalled_means_no_message(db: Database) -> None:
@@ -127,7 +133,7 @@ async def test_nothing_stalled_means_no_message(db: Database) -> None:
         assert order is not None
         order.paid_at = MORNING - timedelta(hours=2)
         await session.commit()
-    assert await Reminders(db, SellerDefaults()).sweep(MORNING) == 0
+    assert await sweeper(db).sweep(MORNING) == 0
     assert await digests(db) == []
 
 
@@ -138,15 +144,15 @@ async def test_a_snoozed_order_is_left_out_until_it_wakes(db: Database) -> None:
         assert order is not None
         order.snoozed_until = MORNING + timedelta(days=1)
         await session.commit()
-    assert await Reminders(db, SellerDefaults()).sweep(MORNING) == 0
-    assert await Reminders(db, SellerDefaults()).sweep(MORNING + timedelta(days=1)) == 1
+    assert await sweeper(db).sweep(MORNING) == 0
+    assert await sweeper(db).sweep(MORNING + timedelta(days=1)) == 1
 
 
 async def test_two_sweeps_at_once_send_one_digest(db: Database) -> None:
     await seller_with_order(db, "s1", ship_by=MORNING - timedelta(hours=5))
     results = await asyncio.gather(
-        Reminders(db, SellerDefaults()).sweep(MORNING),
-        Reminders(db, SellerDefaults()).sweep(MORNING),
+        sweeper(db).sweep(MORNING),
+        sweeper(db).sweep(MORNING),
     )
     assert sorted(results) == [0, 1]
     assert len(await digests(db)) == 1
@@ -179,7 +185,7 @@ async def test_the_digest_lists_the_most_urgent_first(db: Database) -> None:
             )
         )
         await session.commit()
-    await Reminders(db, SellerDefaults()).sweep(MORNING)
+    await sweeper(db).sweep(MORNING)
     text = (await digests(db))[0].payload["params"]["text"]
     assert text.index("100001") < text.index("200002")
 
@@ -246,7 +252,7 @@ async def test_the_listed_orders_are_the_domains_most_urgent_ten(db: Database) -
                 )
             await session.commit()
 
-    assert await Reminders(db, SellerDefaults()).sweep(MORNING) == len(clocks)
+    assert await sweeper(db).sweep(MORNING) == len(clocks)
 
     sent = {row.chat_id: row.payload["params"] for row in await digests(db)}
     for chat_id, orders in clocks.items():
@@ -301,10 +307,10 @@ async def test_a_sweep_over_more_sellers_than_one_batch_sends_each_one_digest(
             ],
         )
         await session.commit()
-    assert await Reminders(db, SellerDefaults()).sweep(MORNING) == sellers
+    assert await sweeper(db).sweep(MORNING) == sellers
     queued = await digests(db)
     assert sorted(row.chat_id for row in queued) == [20_000 + n for n in range(sellers)]
     assert all(
         str(500_000 + row.chat_id - 20_000) in row.payload["params"]["text"] for row in queued
     )
-    assert await Reminders(db, SellerDefaults()).sweep(MORNING) == 0
+    assert await sweeper(db).sweep(MORNING) == 0

@@ -1,0 +1,98 @@
+"""How a buyer's message looks in Telegram: a header naming the order and the buyer's alias, the
+masked text split over several messages when long, then each attachment as a photo or a document
+with a "Reply" button. Implements :class:`bot.relay.incoming.RenderBuyerMessage`."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from bot.delivery.notify import Recipient
+from bot.domain.files import safe_filename, send_as_photo, type_for_content_type
+from bot.domain.relay_text import TELEGRAM_TEXT_LIMIT, split_text, utf16_len
+from bot.marketplace import schemas
+from bot.presentation import keyboards
+from bot.presentation.views import Reader
+from bot.relay.incoming import Outgoing
+from storage.models import Order
+
+#: Room kept in the header for a part counter such as " (12/13)".
+_PART_COUNTER_ROOM = len(" (99/99)")
+
+
+def render_buyer_message(
+    message: schemas.Message, order: Order, masked: str, to: Recipient, chat_id: int
+) -> list[Outgoing]:
+    """The messages one seller account gets for one buyer message, in sending order."""
+    _ = Reader.of(to)._
+    if message.author == "staff":
+        title = _("Message from the marketplace about order {number}")
+    else:
+        title = _("Message from {buyer} about order {number}")
+    title = title.format(number=order.number, buyer=order.buyer_alias)
+    relayable = [a for a in message.attachments if type_for_content_type(a.content_type)]
+    skipped = len(message.attachments) - len(relayable)
+    footer: list[str] = []
+    if masked != message.text:
+        footer.append(
+            "🔒 " + _("Contact details were hidden: the marketplace forbids exchanging them.")
+        )
+    if skipped:
+        footer.append(
+            "📎 "
+            + _("Files the bot does not pass on: {count}. See them on the marketplace.").format(
+                count=skipped
+            )
+        )
+    tail = "\n\n" + "\n".join(footer) if footer else ""
+    budget = TELEGRAM_TEXT_LIMIT - utf16_len(f"💬 {title}\n") - _PART_COUNTER_ROOM
+    parts = split_text(masked, budget - utf16_len(tail))
+    if not parts and (footer or not relayable):
+        parts = [""] if footer else [_("(no text)")]
+    reply = keyboards.relay_reply(order.number, _).to_dict()
+    out: list[Outgoing] = []
+    for number, part in enumerate(parts, start=1):
+        counter = f" ({number}/{len(parts)})" if len(parts) > 1 else ""
+        last = number == len(parts)
+        body = escape(part) + (escape(tail) if last else "")
+        params: dict[str, Any] = {
+            "chat_id": chat_id,
+            "text": f"💬 <b>{escape(title + counter)}</b>\n{body.strip()}".strip(),
+            "parse_mode": "HTML",
+            "link_preview_options": {"is_disabled": True},
+        }
+        if last and not relayable:
+            params["reply_markup"] = reply
+        out.append(Outgoing("sendMessage", params))
+    for index, attachment in enumerate(relayable, start=1):
+        out.append(_attachment(attachment, index, len(relayable), title, order, chat_id, reply))
+    return out
+
+
+def _attachment(
+    attachment: schemas.Attachment,
+    index: int,
+    count: int,
+    title: str,
+    order: Order,
+    chat_id: int,
+    reply: dict[str, Any],
+) -> Outgoing:
+    file_type = type_for_content_type(attachment.content_type)
+    assert file_type is not None
+    as_photo = send_as_photo(file_type, attachment.size)
+    return Outgoing(
+        "sendPhoto" if as_photo else "sendDocument",
+        {
+            "chat_id": chat_id,
+            "caption": f"📎 <b>{escape(title)}</b> — {index}/{count}",
+            "parse_mode": "HTML",
+            "reply_markup": reply,
+        },
+        {
+            "file_id": attachment.id,
+            "filename": safe_filename(order.number, index, file_type),
+            "content_type": file_type.content_type,
+            "as": "photo" if as_photo else "document",
+        },
+    )
