@@ -223,7 +223,7 @@ class InboxEvent(Base):
     __table_args__ = (Index("ix_inbox_events_pending", "processed_at", "received_at"),)
 
     id: Mapped[str] = mapped_column(String(200), primary_key=True)
-    type: Mapped[str] = mapped_column(String(64))
+    type: Mapped[str] = mapped_column(Text)
     payload: Mapped[dict[str, Any]]
     received_at: Mapped[datetime]
     processed_at: Mapped[datetime | None]

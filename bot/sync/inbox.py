@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from bot.marketplace.schemas import Envelope
@@ -27,6 +28,11 @@ from storage.models import InboxEvent
 log = logging.getLogger(__name__)
 
 MAX_BATCH = 200
+
+
+def _row_error(exc: BaseException) -> bool:
+    """True when the database refused what was written, not when it is out of reach."""
+    return isinstance(exc, DBAPIError) and not isinstance(exc, OperationalError | InterfaceError)
 
 
 class Outcome(enum.Enum):
@@ -71,18 +77,31 @@ class WebhookReceiver:
     async def _flush(self) -> None:
         while self._queue:
             batch, self._queue = self._queue[:MAX_BATCH], self._queue[MAX_BATCH:]
-            try:
-                new_ids = await self._insert([row for row, _ in batch])
-            except Exception as exc:
-                for _, stored in batch:
-                    if not stored.done():
-                        stored.set_exception(exc)
-                continue
-            seen: set[str] = set()
-            for row, stored in batch:
+            await self._commit(batch)
+
+    async def _commit(self, batch: list[tuple[dict[str, Any], asyncio.Future[bool]]]) -> None:
+        """Store the batch in one transaction; if one odd row fails it, store each row alone."""
+        try:
+            new_ids = await self._insert([row for row, _ in batch])
+        except Exception as exc:
+            if len(batch) > 1 and _row_error(exc):
+                log.warning(
+                    "a batch of %d events failed (%s); storing each alone",
+                    len(batch),
+                    type(exc).__name__,
+                )
+                for one in batch:
+                    await self._commit([one])
+                return
+            for _, stored in batch:
                 if not stored.done():
-                    stored.set_result(row["id"] in new_ids and row["id"] not in seen)
-                seen.add(row["id"])
+                    stored.set_exception(exc)
+            return
+        seen: set[str] = set()
+        for row, stored in batch:
+            if not stored.done():
+                stored.set_result(row["id"] in new_ids and row["id"] not in seen)
+            seen.add(row["id"])
 
     async def lull(self, patience: float) -> None:
         """Return once no delivery is being received, or after ``patience`` seconds at most.
