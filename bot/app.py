@@ -30,7 +30,6 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.ext import Defaults as TelegramDefaults
 from telegram.request import HTTPXRequest
 
-from bot.accounts.linking import Linker
 from bot.delivery.leases import DEFAULT_TTL, Lease
 from bot.delivery.notify import SellerDefaults
 from bot.delivery.persistence import DatabasePersistence
@@ -56,6 +55,7 @@ from bot.sync.inbox import WebhookReceiver
 from bot.sync.marketplace_outbox import MarketplaceDispatcher
 from bot.sync.orders import OrderService
 from bot.sync.reconcile import Reconciler
+from bot.team.linking import Linker
 from conversations import relay as relay_flow
 from handlers import documents
 from handlers import settings as settings_handlers

@@ -109,7 +109,7 @@ async def _upgrade(settings: Settings) -> int:
 
 
 async def _link(settings: Settings, seller_id: str) -> int:
-    from bot.accounts.linking import Linker
+    from bot.team.linking import Linker
     from storage.database import Database
 
     db = Database(settings.database_url)

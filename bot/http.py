@@ -2,6 +2,10 @@
 
 Starlette beside PTB on one event loop (PTB's custom-webhook pattern): Telegram updates received
 here go straight into ``application.update_queue``.
+
+Every endpoint is a module-level function that finds the parts it needs in
+``request.app.state.services`` (an :class:`HttpServices`), so each can be tested alone with a
+Starlette app whose state holds stand-ins. :func:`build_http_app` is the only assembly.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import json
 import logging
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy.exc import SQLAlchemyError
@@ -22,13 +26,16 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from telegram import Bot, Update
+from telegram.ext import Application
 
 from bot import metrics
 from bot.domain.identifiers import valid_seller_id
-from bot.sync.inbox import Outcome
-
-if TYPE_CHECKING:
-    from bot.app import Runtime
+from bot.reminders.sweep import Reminders
+from bot.settings import Settings
+from bot.sync.events import EventProcessor
+from bot.sync.inbox import Outcome, WebhookReceiver
+from bot.team.linking import Linker
+from storage.database import Database
 
 log = logging.getLogger(__name__)
 
@@ -95,107 +102,146 @@ async def too_deep(request: Request, exc: Exception) -> Response:
     return problem(400, "Malformed request", "nested too deeply")
 
 
-def build_http_app(runtime: Runtime) -> Starlette:
+class HttpServices(Protocol):
+    """What the endpoints use; the composition root's ``Runtime`` is one."""
+
+    settings: Settings
+    db: Database
+    receiver: WebhookReceiver
+    events: EventProcessor
+    linker: Linker
+    reminders: Reminders
+    application: Application[Any, Any, Any, Any, Any, Any]
+    bot_username: str | None
+
+
+def services(request: Request) -> HttpServices:
+    found: HttpServices = request.app.state.services
+    return found
+
+
+async def chopni_webhook(request: Request) -> Response:
+    """A marketplace webhook: verified and stored before it is acknowledged."""
+    runtime = services(request)
+    started = time.perf_counter()
+    try:
+        body = await read_body(request, runtime.settings.max_request_bytes)
+    except BodyTooLarge:
+        metrics.WEBHOOKS.labels("too_large").inc()
+        return problem(413, "Payload too large")
+    try:
+        outcome = await runtime.receiver.receive(body, request.headers)
+    except (SQLAlchemyError, OSError) as exc:
+        log.error("webhook not stored, the database failed: %s", type(exc).__name__)
+        metrics.WEBHOOKS.labels("unavailable").inc()
+        return problem(503, "Database unavailable", "not stored; deliver it again later")
+    metrics.WEBHOOKS.labels(outcome.value).inc()
+    metrics.WEBHOOK_SECONDS.observe(time.perf_counter() - started)
+    if outcome is Outcome.BAD_SIGNATURE:
+        return problem(401, "Invalid webhook signature", "bad, missing or stale signature")
+    if outcome is Outcome.MALFORMED:
+        return problem(400, "Malformed event")
+    if outcome is Outcome.STORED:
+        runtime.events.wake()
+    return Response(status_code=204)
+
+
+def admin_refusal(request: Request, settings: Settings) -> Response | None:
+    """The answer to an admin call that is not allowed, or None to go ahead."""
+    if settings.admin_token is None:
+        return problem(404, "Admin API is off", "set ADMIN_TOKEN to enable it")
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not secret_matches(
+        token.strip(), settings.admin_token.get_secret_value()
+    ):
+        return problem(401, "Unauthorized")
+    return None
+
+
+async def link_codes(request: Request) -> Response:
+    """Issue a one-time link code for a seller (admin)."""
+    runtime = services(request)
+    if (refusal := admin_refusal(request, runtime.settings)) is not None:
+        return refusal
+    seller_id = request.path_params["seller_id"]
+    if not valid_seller_id(seller_id):
+        return problem(422, "Invalid seller id")
+    issued = await runtime.linker.issue(seller_id)
+    return JSONResponse(
+        {
+            "code": issued.code,
+            "url": issued.deep_link(runtime.bot_username),
+            "expires_at": issued.expires_at.isoformat(),
+        },
+        status_code=201,
+    )
+
+
+async def run_reminders(request: Request) -> Response:
+    """Run the stalled-orders sweep now, whatever the hour (admin)."""
+    runtime = services(request)
+    if (refusal := admin_refusal(request, runtime.settings)) is not None:
+        return refusal
+    sent = await runtime.reminders.sweep(force=True)
+    return JSONResponse({"sent": sent})
+
+
+async def telegram_webhook(request: Request) -> Response:
+    """Webhook mode: an update from Telegram, handed to PTB's update queue."""
+    runtime = services(request)
     settings = runtime.settings
-    limit = settings.max_request_bytes
+    expected = settings.telegram_webhook_secret
+    if settings.telegram_webhook_url is None or expected is None:
+        return problem(404, "Telegram webhook mode is off")
+    given = request.headers.get("x-telegram-bot-api-secret-token")
+    if not secret_matches(given, expected.get_secret_value()):
+        return problem(401, "Unauthorized")
+    try:
+        body = await read_body(request, settings.max_request_bytes)
+    except BodyTooLarge:
+        return problem(413, "Payload too large")
+    update = parse_update(body, runtime.application.bot)
+    if update is None:
+        return problem(400, "Malformed update")
+    await runtime.application.update_queue.put(update)
+    return Response(status_code=200)
 
-    async def chopni_webhook(request: Request) -> Response:
-        started = time.perf_counter()
-        try:
-            body = await read_body(request, limit)
-        except BodyTooLarge:
-            metrics.WEBHOOKS.labels("too_large").inc()
-            return problem(413, "Payload too large")
-        try:
-            outcome = await runtime.receiver.receive(body, request.headers)
-        except (SQLAlchemyError, OSError) as exc:
-            log.error("webhook not stored, the database failed: %s", type(exc).__name__)
-            metrics.WEBHOOKS.labels("unavailable").inc()
-            return problem(503, "Database unavailable", "not stored; deliver it again later")
-        metrics.WEBHOOKS.labels(outcome.value).inc()
-        metrics.WEBHOOK_SECONDS.observe(time.perf_counter() - started)
-        if outcome is Outcome.BAD_SIGNATURE:
-            return problem(401, "Invalid webhook signature", "bad, missing or stale signature")
-        if outcome is Outcome.MALFORMED:
-            return problem(400, "Malformed event")
-        if outcome is Outcome.STORED:
-            runtime.events.wake()
-        return Response(status_code=204)
 
-    def admin_refusal(request: Request) -> Response | None:
-        if settings.admin_token is None:
-            return problem(404, "Admin API is off", "set ADMIN_TOKEN to enable it")
-        header = request.headers.get("authorization", "")
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not secret_matches(
-            token.strip(), settings.admin_token.get_secret_value()
-        ):
-            return problem(401, "Unauthorized")
-        return None
+async def healthz(request: Request) -> Response:
+    """Up when the database answers within HEALTH_TIMEOUT."""
+    try:
+        async with asyncio.timeout(HEALTH_TIMEOUT):
+            await services(request).db.ping()
+    except Exception as exc:
+        log.warning("health check failed: %s", type(exc).__name__)
+        return JSONResponse({"status": "unavailable", "database": "down"}, status_code=503)
+    return JSONResponse({"status": "ok", "database": "up"})
 
-    async def link_codes(request: Request) -> Response:
-        if (refusal := admin_refusal(request)) is not None:
-            return refusal
-        seller_id = request.path_params["seller_id"]
-        if not valid_seller_id(seller_id):
-            return problem(422, "Invalid seller id")
-        issued = await runtime.linker.issue(seller_id)
-        return JSONResponse(
-            {
-                "code": issued.code,
-                "url": issued.deep_link(runtime.bot_username),
-                "expires_at": issued.expires_at.isoformat(),
-            },
-            status_code=201,
-        )
 
-    async def run_reminders(request: Request) -> Response:
-        if (refusal := admin_refusal(request)) is not None:
-            return refusal
-        sent = await runtime.reminders.sweep(force=True)
-        return JSONResponse({"sent": sent})
+async def openapi(request: Request) -> Response:
+    return Response(OPENAPI.read_bytes(), media_type="application/json")
 
-    async def telegram_webhook(request: Request) -> Response:
-        expected = settings.telegram_webhook_secret
-        if settings.telegram_webhook_url is None or expected is None:
-            return problem(404, "Telegram webhook mode is off")
-        given = request.headers.get("x-telegram-bot-api-secret-token")
-        if not secret_matches(given, expected.get_secret_value()):
-            return problem(401, "Unauthorized")
-        try:
-            update = parse_update(await read_body(request, limit), runtime.application.bot)
-        except BodyTooLarge:
-            return problem(413, "Payload too large")
-        if update is None:
-            return problem(400, "Malformed update")
-        await runtime.application.update_queue.put(update)
-        return Response(status_code=200)
 
-    async def healthz(request: Request) -> Response:
-        try:
-            async with asyncio.timeout(HEALTH_TIMEOUT):
-                await runtime.db.ping()
-        except Exception as exc:
-            log.warning("health check failed: %s", type(exc).__name__)
-            return JSONResponse({"status": "unavailable", "database": "down"}, status_code=503)
-        return JSONResponse({"status": "ok", "database": "up"})
+async def metrics_endpoint(request: Request) -> Response:
+    return Response(generate_latest(metrics.REGISTRY), media_type=CONTENT_TYPE_LATEST)
 
-    async def openapi(request: Request) -> Response:
-        return Response(OPENAPI.read_bytes(), media_type="application/json")
 
-    async def metrics_endpoint(request: Request) -> Response:
-        return Response(generate_latest(metrics.REGISTRY), media_type=CONTENT_TYPE_LATEST)
+ROUTES = [
+    Route("/webhooks/chopni", chopni_webhook, methods=["POST"]),
+    Route("/admin/sellers/{seller_id}/link-codes", link_codes, methods=["POST"]),
+    Route("/admin/reminders/run", run_reminders, methods=["POST"]),
+    Route("/telegram", telegram_webhook, methods=["POST"]),
+    Route("/healthz", healthz, methods=["GET"]),
+    Route("/metrics", metrics_endpoint, methods=["GET"]),
+    Route("/openapi.json", openapi, methods=["GET"]),
+]
 
-    routes = [
-        Route("/webhooks/chopni", chopni_webhook, methods=["POST"]),
-        Route("/admin/sellers/{seller_id}/link-codes", link_codes, methods=["POST"]),
-        Route("/admin/reminders/run", run_reminders, methods=["POST"]),
-        Route("/telegram", telegram_webhook, methods=["POST"]),
-        Route("/healthz", healthz, methods=["GET"]),
-        Route("/metrics", metrics_endpoint, methods=["GET"]),
-        Route("/openapi.json", openapi, methods=["GET"]),
-    ]
-    return Starlette(
-        routes=routes,
+
+def build_http_app(runtime: HttpServices) -> Starlette:
+    app = Starlette(
+        routes=ROUTES,
         exception_handlers={HTTPException: not_found, RecursionError: too_deep},
     )
+    app.state.services = runtime
+    return app

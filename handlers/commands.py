@@ -8,10 +8,10 @@ from html import escape
 from telegram import Update
 from telegram.constants import ParseMode
 
-from bot.accounts.linking import LinkRefusal, LinkRefused
 from bot.i18n import Gettext
 from bot.presentation import keyboards, refusals, views
 from bot.sync.orders import OrderNotFound
+from bot.team.linking import LinkRefusal, LinkRefused
 from conversations.status_change import NUMBER_SHAPE
 from handlers.context import Context
 from handlers.who import Who, identify

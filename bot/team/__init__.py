@@ -1,1 +1,1 @@
-"""A shop run by a team: roles and invites, saved replies, away mode."""
+"""Accounts and the team behind a shop: link codes, roles and invites, saved replies, away mode."""

@@ -11,8 +11,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from bot.accounts.linking import IssuedCode, Linker
 from bot.team.access import NotAMember, authorise
+from bot.team.linking import IssuedCode, Linker
 from bot.team.roles import Permission, Role
 from storage import repositories
 from storage.database import Database

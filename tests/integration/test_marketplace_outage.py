@@ -11,13 +11,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.accounts.linking import Linker
 from bot.domain.lifecycle import Status, StatusChange
 from bot.marketplace.client import HttpMarketplace
 from bot.marketplace.schemas import Order
 from bot.sync.marketplace_outbox import MAX_BACKOFF, MarketplaceDispatcher
 from bot.sync.orders import Notice, OrderService
 from bot.sync.replica import apply_remote_order
+from bot.team.linking import Linker
 from storage.database import Database
 from storage.models import HistoryEntry, MarketplaceOutbox, TelegramOutbox
 from testkit.clock import Clock

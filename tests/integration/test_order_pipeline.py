@@ -109,7 +109,7 @@ async def pipeline(db: Database) -> AsyncIterator[Pipeline]:
 
 
 async def _link_accounts(db: Database) -> None:
-    from bot.accounts.linking import Linker
+    from bot.team.linking import Linker
 
     linker = Linker(db)
     for user_id in (11, 12):

@@ -13,7 +13,6 @@ from PIL import Image
 from sqlalchemy import select
 from telegram.error import NetworkError, TimedOut
 
-from bot.accounts.linking import Linker
 from bot.delivery.notify import SellerDefaults
 from bot.domain.files import FileRefused
 from bot.domain.relay_text import TELEGRAM_TEXT_LIMIT, utf16_len
@@ -26,6 +25,7 @@ from bot.relay.replies import AlreadyQueued, OutgoingFile, Replies
 from bot.sync.marketplace_outbox import MarketplaceDispatcher
 from bot.sync.orders import Notice
 from bot.sync.replica import apply_remote_order
+from bot.team.linking import Linker
 from storage.database import Database
 from storage.models import MarketplaceOutbox, SandboxFile, SandboxRecord, TelegramOutbox
 from storage.models import Order as OrderRow

@@ -8,13 +8,13 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import insert, select
 
-from bot.accounts.linking import Linker
 from bot.delivery.notify import SellerDefaults
 from bot.domain.deadlines import OrderClock, stall_reasons, urgency
 from bot.domain.lifecycle import Status
 from bot.presentation.digest import render_digest
 from bot.reminders.digest import MAX_LISTED
 from bot.reminders.sweep import Reminders
+from bot.team.linking import Linker
 from storage.database import Database
 from storage.models import Order, Seller, TelegramAccount, TelegramOutbox
 

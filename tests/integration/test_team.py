@@ -7,11 +7,11 @@ import asyncio
 
 import pytest
 
-from bot.accounts.linking import Linker
 from bot.domain.lifecycle import Resolution, Status, StatusChange, TransitionRefused
 from bot.relay.replies import Replies
 from bot.sync.orders import ChangedByTeammate, OrderNotFound
 from bot.team.access import NotAMember
+from bot.team.linking import Linker
 from bot.team.members import LastOwner, Team
 from bot.team.roles import NotAllowed, Permission, Role
 from storage.database import Database

@@ -1,1 +1,0 @@
-"""Telegram accounts and the sellers they serve: one-time link codes."""
