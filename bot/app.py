@@ -17,7 +17,7 @@ import os
 import secrets
 import signal
 import socket
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -42,13 +42,13 @@ from bot.i18n import LOCALES, translator
 from bot.marketplace import Marketplace
 from bot.marketplace.client import HttpMarketplace
 from bot.marketplace.sandbox.marketplace import SandboxMarketplace
-from bot.presentation.callback_data import Action
 from bot.presentation.digest import render_digest
 from bot.presentation.notices import Notices
 from bot.presentation.relayed import render_buyer_message
 from bot.relay.incoming import BuyerRelay
 from bot.relay.replies import Replies, telegram_download
 from bot.reminders.sweep import Reminders
+from bot.routing import register
 from bot.settings import Settings
 from bot.sync.events import EventProcessor
 from bot.sync.inbox import WebhookReceiver
@@ -56,18 +56,11 @@ from bot.sync.marketplace_outbox import MarketplaceDispatcher
 from bot.sync.orders import OrderService
 from bot.sync.reconcile import Reconciler
 from bot.team.linking import Linker
-from conversations import relay as relay_flow
-from handlers import documents
-from handlers import settings as settings_handlers
 from handlers.context import BotData, Context
-from handlers.registry import register
-from handlers.who import Who
 from storage.database import Database
 from storage.migrate import upgrade
 
 log = logging.getLogger(__name__)
-
-OrderAction = Callable[[Any, Context, Who, str], Awaitable[None]]
 
 
 def _command_menu(locale: str, linked: bool) -> list[BotCommand]:
@@ -119,7 +112,6 @@ class Runtime:
         )
         self.db = Database(settings.database_url)
         self.bot_username: str | None = None
-        self.order_actions: dict[Action, OrderAction] = {}
         secret = (
             settings.chopni_webhook_secret.get_secret_value()
             if settings.chopni_webhook_secret
@@ -196,9 +188,6 @@ class Runtime:
             wake_dispatcher=self.dispatcher.wake,
         )
         self.dispatcher.kinds["message"] = self.replies.deliver
-        self.order_actions[Action.REPLY] = relay_flow.open_compose
-        self.order_actions[Action.FORM] = documents.send_form
-        self.order_actions[Action.SNOOZE] = settings_handlers.snooze
         self.linker = Linker(self.db)
         self.reminders = Reminders(
             self.db, self.defaults, render_digest, on_queued=self.sender.wake
@@ -267,9 +256,13 @@ def settle_heap() -> None:
     gc.freeze()
 
 
-async def _sweep_job(context: Context) -> None:
+def _sweep_job(reminders: Reminders) -> Callable[[Context], Coroutine[Any, Any, None]]:
     """The JobQueue's periodic stalled-orders sweep."""
-    await context.runtime.reminders.sweep()
+
+    async def sweep(context: Context) -> None:
+        await reminders.sweep()
+
+    return sweep
 
 
 class _Server(uvicorn.Server):
@@ -325,7 +318,10 @@ async def serve(
         if application.job_queue is not None:
             # Every process sweeps; the stored digest records make each digest go out once.
             application.job_queue.run_repeating(
-                _sweep_job, interval=REMINDER_SWEEP_INTERVAL, first=5, name="stalled-orders"
+                _sweep_job(runtime.reminders),
+                interval=REMINDER_SWEEP_INTERVAL,
+                first=5,
+                name="stalled-orders",
             )
         settle_heap()
         log.info(

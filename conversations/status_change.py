@@ -27,6 +27,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
+from bot.domain.identifiers import ORDER_NUMBER_PATTERN
 from bot.domain.lifecycle import (
     MAX_COMMENT_LENGTH,
     Resolution,
@@ -57,7 +58,6 @@ _COMMANDS = {
     "complete": Status.COMPLETE,
     "refund": Status.REFUNDED,
 }
-NUMBER_SHAPE = r"^[0-9A-Za-z-]{1,40}$"
 
 
 async def _reply(update: Update, text: str, markup: Any = None) -> None:
@@ -99,7 +99,7 @@ async def start_from_command(update: Update, context: Context) -> int:
         }[target]
         await _reply(update, escape(who._("Which order? For example: {usage}").format(usage=usage)))
         return END
-    if not re.match(NUMBER_SHAPE, args[0]):
+    if not re.match(ORDER_NUMBER_PATTERN, args[0]):
         await _reply(update, escape(refusals.bad_number(who._)))
         return END
     tracking = " ".join(args[1:]) if target is Status.SHIPPED and len(args) > 1 else None

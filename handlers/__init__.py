@@ -1,1 +1,1 @@
-"""Telegram handlers: commands, buttons, errors. :func:`handlers.registry.register` wires them."""
+"""Telegram handlers: commands, buttons, errors. :func:`bot.routing.register` wires them."""

@@ -1,4 +1,5 @@
-"""Inline buttons that act at once: order details, the shipping address, the refund form.
+"""Inline buttons that act at once on an order: its details, the shipping address, and the
+actions the composition root routes here (the refund form, a message to the buyer, snooze).
 
 Callback data is parsed strictly and then checked against the seller linked to the account that
 pressed it; a forged or replayed button gets a one-line answer and changes nothing.
@@ -7,6 +8,8 @@ pressed it; a forged or replayed button gets a one-line answer and changes nothi
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from typing import Any
 
 from telegram import Update
 
@@ -15,13 +18,30 @@ from bot.presentation.callback_data import Action, ForgedCallback, OrderCallback
 from bot.sync.orders import OrderNotFound
 from handlers.commands import send_card
 from handlers.context import Context
-from handlers.who import identify
+from handlers.who import Who, identify
 
 log = logging.getLogger(__name__)
 
 
-async def order_button(update: Update, context: Context) -> None:
-    """Answer a button that names an order: show it, its address, or its refund form."""
+#: what a routed order button does once it is checked: (update, context, who, order number)
+OrderAction = Callable[[Update, Context, Who, str], Awaitable[None]]
+
+
+def order_buttons(
+    actions: Mapping[Action, OrderAction],
+) -> Callable[[Update, Context], Coroutine[Any, Any, None]]:
+    """The callback for every ``o:`` button: details and address here, ``actions`` routed."""
+
+    async def callback(update: Update, context: Context) -> None:
+        await order_button(update, context, actions)
+
+    return callback
+
+
+async def order_button(
+    update: Update, context: Context, actions: Mapping[Action, OrderAction]
+) -> None:
+    """Answer a button that names an order: show it, its address, or run its routed action."""
     query = update.callback_query
     assert query is not None
     who = await identify(update, context)
@@ -36,7 +56,7 @@ async def order_button(update: Update, context: Context) -> None:
             who._("Link your account first: send /start with your link code."), show_alert=True
         )
         return
-    action = context.runtime.order_actions.get(data.action)
+    action = actions.get(data.action)
     if action is not None:
         await query.answer()
         await action(update, context, who, data.number)

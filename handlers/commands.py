@@ -8,11 +8,11 @@ from html import escape
 from telegram import Update
 from telegram.constants import ParseMode
 
+from bot.domain.identifiers import ORDER_NUMBER_PATTERN
 from bot.i18n import Gettext
 from bot.presentation import keyboards, refusals, views
 from bot.sync.orders import OrderNotFound
 from bot.team.linking import LinkRefusal, LinkRefused
-from conversations.status_change import NUMBER_SHAPE
 from handlers.context import Context
 from handlers.who import Who, identify
 from storage import repositories
@@ -168,7 +168,7 @@ async def order(update: Update, context: Context) -> None:
         )
         return
     number = context.args[0]
-    if not re.match(NUMBER_SHAPE, number):
+    if not re.match(ORDER_NUMBER_PATTERN, number):
         await _send(update, escape(refusals.bad_number(who._)))
         return
     await send_card(update, context, who, number)

@@ -1,20 +1,19 @@
-"""The typed callback context: handlers reach the runtime as ``context.runtime``."""
+"""The typed callback context: handlers reach the bot's services as ``context.runtime``."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from telegram.ext import CallbackContext, ExtBot
 
-if TYPE_CHECKING:
-    from bot.app import Runtime
+from handlers.services import Services
 
 
 class BotData:
     """Application-wide data; never persisted (it holds live clients, not state)."""
 
     def __init__(self) -> None:
-        self.runtime: Runtime | None = None
+        self.runtime: Services | None = None
         #: when this application last alerted ADMIN_CHAT_ID (time.monotonic())
         self.last_admin_alert: float | None = None
 
@@ -33,8 +32,8 @@ class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotD
         raise AttributeError("user_data cannot be replaced")
 
     @property
-    def runtime(self) -> Runtime:
+    def runtime(self) -> Services:
         runtime = self.bot_data.runtime
         if runtime is None:
-            raise RuntimeError("the runtime is attached in post_init, before any update")
+            raise RuntimeError("the runtime is attached by Runtime.initialize, before any update")
         return runtime

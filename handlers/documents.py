@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 
 from telegram import InputFile, Update
 
+from bot.domain.identifiers import ORDER_NUMBER_PATTERN
 from bot.presentation import refusals
 from bot.sync.orders import OrderNotFound
-from conversations.status_change import NUMBER_SHAPE
 from handlers.commands import require_seller
 from handlers.context import Context
 from handlers.who import Who
@@ -77,7 +77,7 @@ async def form_command(update: Update, context: Context) -> None:
             who._("Which order? For example: {usage}").format(usage="/form 100234")
         )
         return
-    if not re.match(NUMBER_SHAPE, context.args[0]):
+    if not re.match(ORDER_NUMBER_PATTERN, context.args[0]):
         await chat.send_message(refusals.bad_number(who._))
         return
     await send_form(update, context, who, context.args[0])

@@ -53,5 +53,5 @@ async def turn_away(update: Update, context: Context) -> None:
 
 
 def gate() -> TypeHandler[Update, Context, None]:
-    """The handler that runs before every other one (group -2 in the registry)."""
+    """The handler that runs before every other one (group -2 in bot/routing.py)."""
     return TypeHandler(Update, turn_away)

@@ -22,3 +22,7 @@ def valid_seller_id(value: str) -> bool:
 def collapsible_segment(value: str) -> bool:
     """True for a URL path segment that normalisation would remove (``.``, ``..``, empty)."""
     return value.strip(".") == ""
+
+
+#: an order number as a seller types it (``/order 100234``): what the marketplace issues
+ORDER_NUMBER_PATTERN = r"^[0-9A-Za-z-]{1,40}$"

@@ -1,4 +1,8 @@
-"""Every handler, registered in one ordered place: the first match in a group wins."""
+"""Every handler, registered in one ordered place: the first match in a group wins.
+
+Part of the composition root: the only module that sees both ``handlers/`` and
+``conversations/``. Every inline button is routed here, once, when the application is built.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +15,20 @@ from telegram.ext import (
     filters,
 )
 
+from bot.presentation.callback_data import Action
 from conversations import relay, status_change
 from handlers import callbacks, commands, documents, private_only, settings
 from handlers.context import Context
 from handlers.errors import on_error
 
 PRIVATE = filters.ChatType.PRIVATE
+
+#: order buttons that open a flow or send something; details and the address are built in
+ORDER_ACTIONS: dict[Action, callbacks.OrderAction] = {
+    Action.REPLY: relay.open_compose,
+    Action.FORM: documents.send_form,
+    Action.SNOOZE: settings.snooze,
+}
 
 
 def register(
@@ -43,7 +55,7 @@ def register(
         CommandHandler("cancel", commands.cancel_outside),
         *(extra_handlers or []),
         # Buttons outside a flow.
-        CallbackQueryHandler(callbacks.order_button, pattern=r"^o:"),
+        CallbackQueryHandler(callbacks.order_buttons(ORDER_ACTIONS), pattern=r"^o:"),
         CallbackQueryHandler(callbacks.stale_step, pattern=r"^s:"),
         CallbackQueryHandler(callbacks.unknown_button),
         # Contact cards, locations, voice, video, stickers...: refused; files: how to send them.
