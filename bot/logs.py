@@ -17,13 +17,19 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "event": record.getMessage(),
         }
-        if record.exc_info:
-            entry["error"] = self.formatException(record.exc_info)
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            entry["error"] = record.exc_text
+        if record.stack_info:
+            entry["stack"] = self.formatStack(record.stack_info)
         return json.dumps(entry, ensure_ascii=False)
 
 
 class Redact(logging.Filter):
-    """Replace every known secret in a record with ``***``."""
+    """Replace every known secret in a record with ``***``: the message, the traceback (and the
+    exception text in it), the stack. The traceback is formatted here, once, and kept scrubbed
+    in ``exc_text``, which every formatter prints instead of formatting ``exc_info`` again."""
 
     def __init__(self, secrets: Iterable[str]) -> None:
         super().__init__()
@@ -31,12 +37,24 @@ class Redact(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        cleaned = message
-        for secret in self._secrets:
-            cleaned = cleaned.replace(secret, "***")
+        cleaned = self.scrub(message)
         if cleaned != message:
             record.msg, record.args = cleaned, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = _TRACEBACKS.formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self.scrub(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self.scrub(record.stack_info)
         return True
+
+    def scrub(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, "***")
+        return text
+
+
+_TRACEBACKS = logging.Formatter()
 
 
 def configure(level: str, secrets: Iterable[str] = ()) -> None:
