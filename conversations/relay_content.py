@@ -172,10 +172,11 @@ def hidden_text(kinds: Iterable[ContactKind], _: Gettext) -> str:
         ContactKind.EMAIL: _("e-mail addresses"),
         ContactKind.LINK: _("links"),
         ContactKind.HANDLE: _("messenger handles and profiles"),
+        ContactKind.BANK_ACCOUNT: _("bank accounts"),
+        ContactKind.PAYMENT: _("payment handles and links"),
     }
-    order = (ContactKind.PHONE, ContactKind.EMAIL, ContactKind.LINK, ContactKind.HANDLE)
     found = set(kinds)
-    what = ", ".join(names[kind] for kind in order if kind in found)
+    what = ", ".join(names[kind] for kind in ContactKind if kind in found)
     return _(
         "🔒 Hidden from your message: {what}. The marketplace forbids exchanging contact "
         "details, so the buyer sees {mask} in their place."

@@ -58,9 +58,12 @@ def test_touching_contacts_merge_into_one_mask() -> None:
 
 
 def test_kinds_name_every_kind_of_contact_found() -> None:
-    result = mask_contacts("0888 123 456, ivan@abv.bg, ivanshop.bg, @ivan_shop")
+    result = mask_contacts(
+        "0888 123 456, ivan@abv.bg, ivanshop.bg, @ivan_shop, BG80BNBG96611020345678, "
+        "revolut.me/ivanp"
+    )
     assert result.kinds == set(ContactKind)
-    assert result.text == ", ".join([MASK] * 4)
+    assert result.text == ", ".join([MASK] * 6)
 
 
 # --- phone numbers ---------------------------------------------------------------------------
@@ -156,12 +159,12 @@ def test_econt_waybill_number_passes_verbatim() -> None:
         pytest.param("Товарителница: 0888123456", id="mobile-shaped number called a waybill"),
         pytest.param("фактура № 0000001234 от 02.11.2026 г.", id="invoice number"),
         pytest.param("ЕИК 123456789, БУЛСТАТ 1234567890123, ДДС BG123456789", id="company"),
-        pytest.param("IBAN BG80BNBG96611020345678 или BG80 BNBG 9661 1020 3456 78", id="iban"),
+        pytest.param("IBAN BG80BNBG96611020345679 е грешен, BG80 BNBG 9661", id="iban-like"),
         pytest.param("49,90 лв., €25.50, 1 299 лв, $199.99", id="prices"),
         pytest.param("22.11.2026, 2026-11-22, 22/11, 02.11.2026, 14:30, 08:00-17:00", id="dates"),
         pytest.param("Размер 42 EU, кутия 30x40x15 см, 2,5 кг, размери 08 10 12 14", id="sizes"),
         pytest.param("SKU AB-1234-XL, отстъпка 15%, модел 2024, EAN 3800123456789", id="codes"),
-        pytest.param("Номер 888123456 от каталога", id="nine digits with no phone cue"),
+        pytest.param("Номер 888123456 от каталога", id="nine digits of a catalogue"),
         pytest.param("Имам 08, 10, 12, 14, 16, 18 номер в наличност.", id="list of sizes"),
         pytest.param("Oslo, Ibiza, Зоо, Bob и Lili взеха 3 бр. от 38", id="look-alike words"),
         pytest.param("I'll be at home at 5.30. Look at the photo.", id="english at"),

@@ -27,7 +27,7 @@ _NOT_PHONE_CUES = (
     r"shipment|parcel|consignment|"
     r"фактур\w*|invoice\w*|iban|сметк\w*|account|ваучер\w*|voucher|gift\s?card|"
     r"карт[аи]\w*|card|ref|reference|референ\w*|баркод\w*|barcode|ean|upc|gtin|isbn|"
-    r"сериен|serial|imei|партида|batch|код\w*|code|zip|postcode|"
+    r"сериен|serial|imei|партида|batch|код\w*|code|zip|postcode|каталог\w*|каталож\w*|catalog\w*|"
     r"номер\s+на\s+(?:пратка|фактура|товарителница)"
 )
 #: Words of everyday order talk, and couriers' names: they do not hide a mobile number

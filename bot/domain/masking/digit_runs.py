@@ -1,10 +1,11 @@
 """Runs of digits in a normalised message, however they are disguised.
 
 A run is a sequence of digit groups separated only by spacing punctuation ("0888 123-456",
-"088/812.34.56", "0 8 8 8 …"). A group is a token of digits in which letters that look like digits
-stand in for them ("O888 l23 45б"), a number written out in words ("нула осем осем осем",
-"eighty eight"), or the digit tail of a word glued to it ("тел0888123456"). Look-alike letters are
-read as digits only inside a token that already holds a real digit, so words stay words.
+"088/812.34.56", "0 8 8 8 …") or by single letters ("0 8 8 8 x 1 2 3", "0888x123x456"). A group
+is a token of digits in which letters that look like digits stand in for them ("O888 l23 45б"),
+a number written out in words ("нула осем осем осем", "eighty eight"), or the digit tail of a
+word glued to it ("тел0888123456"). Look-alike letters are read as digits only inside a token
+that already holds a real digit, so words stay words.
 """
 
 from __future__ import annotations
@@ -43,6 +44,9 @@ _LOOKALIKES = str.maketrans(
         "q": "9",
     }
 )
+#: Digits broken up by single letters: "0888x123x456" (also "30x40x15", which is too short).
+_LETTER_BROKEN = re.compile(r"\d{2,}(?:[^\W\d_]\d+)+")
+_BREAKING_LETTER = re.compile(r"[^\W\d_]")
 _LETTERS_THEN_DIGITS = re.compile(r"([^\W\d_]+)(\d+)")
 _DIGITS_THEN_LETTERS = re.compile(r"(\d+)([^\W\d_]+)")
 #: Spelled-out separators an evader may put between digit groups.
@@ -206,6 +210,9 @@ def _read_token(builder: _RunBuilder, token: str, start: int, end: int) -> None:
         return
     if token in _FILLERS and (builder.run or builder.words):
         return
+    if len(token) == 1 and token.isalpha() and token not in _LONE_ZEROS and builder.run:
+        # "0 8 8 8 x 1 2 3 x 4 5 6": a lone letter between digits is a separator.
+        return
     if token in _PLUS_WORDS:
         builder.end_run()
         builder.set_plus(start)
@@ -221,6 +228,11 @@ def _read_token(builder: _RunBuilder, token: str, start: int, end: int) -> None:
             else:
                 rank, value = WORDS[piece]
                 builder.add_word(rank, value, start + first, start + last)
+        return
+    if _LETTER_BROKEN.fullmatch(token):
+        for piece in _BREAKING_LETTER.split(token):
+            builder.add_digits(piece, start, start + len(piece))
+            start += len(piece) + 1
         return
     glued = _LETTERS_THEN_DIGITS.fullmatch(token)
     if glued is not None:

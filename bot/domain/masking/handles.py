@@ -1,26 +1,30 @@
-"""Messenger and social-network handles: "@ivan_shop", "инстаграм: ivan_shop", "skype: ivan.petrov".
+"""Messenger, social-network and payment handles: "@ivan_shop", "инстаграм: ivan_shop", "revtag: x".
 
-A word after a messenger's name counts when it looks like a user name (a dot, an underscore or a
-digit in it), or when it is set off by a colon or dash, or offered as the writer's own ("my insta
-is ivanshop", "инстаграмът ми е ivanshop") and is not an everyday word. Only the name is hidden;
-the messenger's name stays.
+A word after a messenger's or payment service's name counts when it looks like a user name (a
+dot, an underscore or a digit in it), or when it is set off by a colon or dash, or offered as the
+writer's own ("my insta is ivanshop", "инстаграмът ми е ivanshop") and is not an everyday word.
+Only the name is hidden; the messenger's name stays. A handle next to a payment service's name
+("@ivanp on Revolut") is reported as a payment handle.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+
+from bot.domain.masking import payments
 
 _AT_HANDLE = re.compile(r"(?<![\w@.+\-])@(?=[a-z0-9_.]*[a-z])[a-z0-9_][a-z0-9_.]{1,31}")
 _MESSENGERS = (
     r"instagram\w*|insta|ig|инстаграм\w*|инста|skype|скайп\w*|telegram|телеграм\w*|tg|тг|"
     r"viber|вайб[ъе]р\w*|whats\s?app|уатсап\w*|уотсап\w*|вотсап\w*|вацап\w*|facebook|"
     r"фейсбук\w*|fb|фб|месинджър\w*|tiktok|тикток\w*|snapchat|снапчат\w*|discord|"
-    r"дискорд\w*|twitter|туитър\w*|linkedin|линкедин\w*|vk|вк|wechat"
+    r"дискорд\w*|twitter|туитър\w*|linkedin|линкедин\w*|vk|вк|wechat|" + payments.NAMES
 )
 #: Names that are also everyday words: only a colon or a dash makes what follows a handle.
 _AMBIGUOUS_NAMES = (
     r"e-?mail|имейл\w*|мейл\w*|поща\w*|gmail|signal|сигнал\w*|messenger|line|snap|threads|nick|"
-    r"ник|username|user\s?name|потребител\w*"
+    r"ник|username|user\s?name|потребител\w*|" + payments.AMBIGUOUS_NAMES
 )
 _LINKING_WORDS = (
     r"is|e|е|ми|me|my|at|on|на|в|във|като|as|name|username|user|nick|ник\w*|профил\w*|"
@@ -74,8 +78,24 @@ def _believable(match: re.Match[str], name: str) -> bool:
     return bool(gap.strip()) and bool(match["mine"] or _MINE.search(gap))
 
 
-def find_handles(text: str) -> list[tuple[int, int]]:
-    """Spans of the normalised `text` holding a messenger handle."""
+@dataclass(frozen=True, slots=True)
+class Handle:
+    """A handle at [start, end) of the normalised text; `payment` when a payment service's."""
+
+    start: int
+    end: int
+    payment: bool
+
+
+def find_handles(text: str) -> list[Handle]:
+    """Every messenger or payment handle in the normalised `text`."""
+    return [
+        Handle(start, end, payments.near_payment(text, start, end))
+        for start, end in _handle_spans(text)
+    ]
+
+
+def _handle_spans(text: str) -> list[tuple[int, int]]:
     spans = [match.span() for match in _AT_HANDLE.finditer(text) if len(match.group()) > 2]
     spans = [(start, _trim_dots(text, start, end)) for start, end in spans]
     for match in _HANDLE_AFTER_NAME.finditer(text):

@@ -42,19 +42,21 @@ _DOT_HINT = re.compile(r"\.|dot|точка|тчк|дот|www")
 
 @dataclass(frozen=True, slots=True)
 class Link:
-    """A link at [start, end) of the normalised text; `messenger` when it leads to a person."""
+    """A link at [start, end) of the normalised text.
+
+    `messenger` when it leads to a person, `payment` when it takes a payment for them.
+    """
 
     start: int
     end: int
     allowed: bool
     messenger: bool
+    payment: bool = False
 
 
-def _is_messenger_host(host: str) -> bool:
+def _is_on(host: str, hosts: frozenset[str]) -> bool:
     host = host.removeprefix("www.")
-    return host in tlds.MESSENGER_HOSTS or any(
-        host.endswith("." + known) for known in tlds.MESSENGER_HOSTS
-    )
+    return host in hosts or any(host.endswith("." + known) for known in hosts)
 
 
 def _trim(text: str, start: int, end: int) -> int:
@@ -73,7 +75,7 @@ def _starts_a_sentence(norm: Normalised, start: int, end: int) -> bool:
 
 def _familiar(host: str) -> bool:
     host = host.removeprefix("www.")
-    return host in tlds.MESSENGER_HOSTS or host in tlds.SHORTENERS
+    return host in tlds.MESSENGER_HOSTS or host in tlds.SHORTENERS or host in tlds.PAYMENT_HOSTS
 
 
 def find_links(norm: Normalised, allowed: frozenset[str]) -> list[Link]:
@@ -88,8 +90,9 @@ def find_links(norm: Normalised, allowed: frozenset[str]) -> list[Link]:
         if any(start < taken_end and taken_start < end for taken_start, taken_end in taken):
             return
         taken.append((start, end))
-        messenger = messenger or _is_messenger_host(host)
-        links.append(Link(start, end, spelling.is_allowed(host, allowed), messenger))
+        messenger = messenger or _is_on(host, tlds.MESSENGER_HOSTS)
+        payment = _is_on(host, tlds.PAYMENT_HOSTS)
+        links.append(Link(start, end, spelling.is_allowed(host, allowed), messenger, payment))
 
     for match in _SCHEMED.finditer(text):
         end = _trim(text, match.start(), match.end())

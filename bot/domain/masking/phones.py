@@ -2,11 +2,12 @@
 
 Every run from `digit_runs` is scanned group by group for the longest stretch that `phonenumbers`
 accepts. Only stretches shaped like a phone are ever parsed — a "+" or "00" in front, a Bulgarian
-trunk "0", a bare "359", or a cue word such as "телефон" — so order numbers, waybills and prices
-never reach the parser and the common case stays cheap. A national number ("0888 123 456",
-"02 981 2345") is a phone unless a cue says it is a waybill or invoice number (after order talk
-only a mobile number is); a number with a "+" in front, or written in words or look-alike
-letters, is always a phone.
+trunk "0", a bare "359", an "8" or "9" that may begin a mobile number missing its "0", or a cue
+word such as "телефон" — so order numbers, waybills and prices never reach the parser and the
+common case stays cheap. A national number ("0888 123 456", "02 981 2345") is a phone unless a
+cue says it is a waybill or invoice number (after order talk only a mobile number is); so is a
+mobile number without its "0" ("888123456") when no cue speaks for it at all; a number with a "+"
+in front, or written in words or look-alike letters, is always a phone.
 """
 
 from __future__ import annotations
@@ -62,13 +63,14 @@ def _is_phone(digits: str, plus: bool, cue: Cue | None) -> bool:
         if size in (8, 9) and _parses("0" + digits, _REGION):
             return True
         return 10 <= size <= 15 and _parses("+" + digits, None)
-    return False
+    # "888123456": a Bulgarian mobile without its trunk "0", when no cue says otherwise.
+    return cue is None and size == 9 and _parses("0" + digits, _REGION, mobile=True)
 
 
 def _may_start(run: list[Group], first: int, cue: Cue | None) -> bool:
     """Cheap test of whether a phone number could begin at `run[first]`."""
     head = run[first]
-    if head.plus or head.digits[0] == "0" or head.disguised or cue is Cue.PHONE:
+    if head.plus or head.digits[0] in "089" or head.disguised or cue is Cue.PHONE:
         return True
     prefix = "".join(group.digits for group in run[first : first + 3])
     return prefix.startswith("359")

@@ -46,6 +46,14 @@ MESSENGER_HOSTS = _words(
     """
 )
 
+#: Hosts that take a payment for a person: a sale settled there leaves the marketplace.
+PAYMENT_HOSTS = _words(
+    """
+    revolut.me revolut.com pay.revolut.com paypal.me paypal.com wise.com transferwise.com
+    monzo.me monzo.com skrill.com payoneer.com venmo.com cash.app
+    """
+)
+
 #: Short-link services: a weak ending is enough for these.
 SHORTENERS = _words("bit.ly goo.gl t.co is.gd ow.ly cutt.ly tinyurl.com rb.gy s.id")
 
