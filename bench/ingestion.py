@@ -37,9 +37,9 @@ from storage.database import Database
 from storage.models import InboxEvent, Seller, TelegramAccount, TelegramOutbox
 from testkit.databases import fresh_postgres
 from testkit.marketplace_stub import MarketplaceStub, new_webhook_secret
+from testkit.ports import free_port
 from testkit.processes import BotProcess, bot_env, migrate
 from testkit.telegram_stub import TelegramStub
-from tests.e2e.conftest import free_port
 
 TOKEN = "123456:BENCH"
 SECRET = new_webhook_secret()

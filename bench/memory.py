@@ -23,8 +23,8 @@ from bench.sweep import fill
 from bench.table import print_table
 from storage.database import Database
 from storage.migrate import upgrade
+from testkit.ports import free_port
 from testkit.telegram_stub import TelegramStub
-from tests.e2e.conftest import free_port
 
 TOKEN = "123456:BENCH"
 ADMIN = "bench-admin"

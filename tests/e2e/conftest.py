@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,17 +18,12 @@ import pytest
 
 from bot.app import Runtime, serve
 from bot.settings import load_settings
+from testkit.ports import free_port
 from testkit.telegram_stub import StubUser, TelegramStub
 from testkit.work import unfinished
 
 TOKEN = "123456:TEST-token-for-the-stub"
 ADMIN_TOKEN = "admin-secret-for-tests"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from storage.database import Database
+from testkit.ports import free_port
 from testkit.telegram_stub import TelegramStub
-from tests.e2e.conftest import free_port
 from tests.integration.test_reminders import seller_with_order
 
 TOKEN = "123456:CLI-test-token"

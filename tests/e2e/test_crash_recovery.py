@@ -18,10 +18,11 @@ from pathlib import Path
 
 from storage.database import Database
 from testkit.marketplace_stub import MarketplaceStub, new_webhook_secret
+from testkit.ports import free_port
 from testkit.processes import BotProcess, bot_env, link_code, migrate
 from testkit.telegram_stub import StubUser, TelegramStub
 from testkit.work import unfinished
-from tests.e2e.conftest import ADMIN_TOKEN, free_port
+from tests.e2e.conftest import ADMIN_TOKEN
 from tests.e2e.helpers import sale_numbers, skip_comment_and_confirm
 
 TOKEN = "123456:CRASH-test-token"

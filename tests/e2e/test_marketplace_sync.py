@@ -10,8 +10,9 @@ from sqlalchemy import update
 
 from storage.models import MarketplaceOutbox
 from testkit.marketplace_stub import MarketplaceStub, new_webhook_secret
+from testkit.ports import free_port
 from testkit.telegram_stub import StubUser, TelegramStub
-from tests.e2e.conftest import RunningBot, free_port, started
+from tests.e2e.conftest import RunningBot, started
 from tests.e2e.helpers import TRACKING, skip_comment_and_confirm
 
 SELLER = "shop-42"

@@ -19,12 +19,13 @@ from sqlalchemy import select
 from storage.database import Database
 from storage.models import Lease
 from testkit.marketplace_stub import MarketplaceStub, new_webhook_secret
+from testkit.ports import free_port
 from testkit.processes import BotProcess, bot_env, link_code, migrate
 from testkit.telegram_stub import StubUser, TelegramStub
 from testkit.telegram_stub_records import ApiError
 from testkit.work import unfinished
 from tests.conftest import TEST_DATABASE_URL
-from tests.e2e.conftest import ADMIN_TOKEN, free_port
+from tests.e2e.conftest import ADMIN_TOKEN
 from tests.e2e.helpers import sale_numbers
 
 pytestmark = pytest.mark.skipif(

@@ -26,7 +26,7 @@ from bot.app import Runtime
 from bot.logs import Redact
 from bot.settings import load_settings
 from storage.migrate import upgrade
-from tests.e2e.conftest import free_port
+from testkit.ports import free_port
 
 ADMIN = "admin-token-for-tests"
 TOKEN = "123456:HTTP-TEST-token"
