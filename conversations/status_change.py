@@ -34,11 +34,13 @@ from bot.domain.lifecycle import (
     Status,
     StatusChange,
     TransitionRefused,
+    comment_room,
 )
 from bot.domain.tracking import TrackingRefused, parse_tracking_number
 from bot.presentation import keyboards, refusals
 from bot.presentation.callback_data import Action, ForgedCallback, OrderCallback, Step, decode_step
 from bot.sync.orders import Notice, OrderNotFound
+from conversations.steady import steady
 from handlers.context import Context
 from handlers.who import Who, identify
 from storage.models import Order
@@ -237,15 +239,19 @@ async def _take_comment(update: Update, context: Context, *, required: bool) -> 
     if not flow:
         return END
     text = message.text.strip()
-    if len(text) > MAX_COMMENT_LENGTH:
-        await _reply(
-            update,
-            escape(
-                who._("That is {length} characters; a comment holds at most {limit}.").format(
-                    length=len(text), limit=MAX_COMMENT_LENGTH
-                )
-            ),
-        )
+    # The limit is on the history comment as it is sent: SHIPPED puts its tracking line first.
+    room = comment_room(Status(flow["target"]), flow.get("tracking"), flow.get("carrier"))
+    if flow.get("tracking") and flow["tracking"] in text:
+        room = MAX_COMMENT_LENGTH
+    if len(text) > room:
+        if room < MAX_COMMENT_LENGTH:
+            line = who._(
+                "That is {length} characters; with the tracking number line in front, "
+                "a comment holds at most {limit}. Shorten it and send it again."
+            )
+        else:
+            line = who._("That is {length} characters; a comment holds at most {limit}.")
+        await _reply(update, escape(line.format(length=len(text), limit=room)))
         return NOTE if required else COMMENT
     if required and not text:
         await _reply(update, escape(who._("The note is required for REFUNDED.")))
@@ -311,7 +317,9 @@ async def confirm(update: Update, context: Context) -> int:
     assert query is not None and query.message is not None
     who = await identify(update, context)
     _ = who._
-    flow = context.user_data.pop("flow", None)
+    # The flow is kept until the change is saved or refused: a failure in between leaves the
+    # seller on this step, where "Change Order Status" can be pressed again.
+    flow = context.user_data.get("flow")
     if not flow or who.seller_id is None:
         await query.answer(_("This step is over. Open the order again."), show_alert=True)
         return END
@@ -323,11 +331,14 @@ async def confirm(update: Update, context: Context) -> int:
             who.seller_id, flow["number"], change, actor_telegram_id=who.user_id, notice=notice
         )
     except OrderNotFound:
+        context.user_data.pop("flow", None)
         await query.edit_message_text(escape(refusals.unknown_order(flow["number"], _)))
         return END
     except TransitionRefused as refusal:
+        context.user_data.pop("flow", None)
         await query.edit_message_text(escape(refusals.transition(refusal, flow["number"], _)))
         return END
+    context.user_data.pop("flow", None)
     await query.edit_message_text(
         escape(
             _("⏳ Saved: order {number} → {status}. Sending it to the marketplace…").format(
@@ -366,25 +377,25 @@ def build() -> ConversationHandler[Context]:
         return ConversationHandler(
             entry_points=[
                 CallbackQueryHandler(
-                    start_from_button, pattern=r"^o:(processing|shipped|complete|refunded):"
+                    steady(start_from_button), pattern=r"^o:(processing|shipped|complete|refunded):"
                 ),
-                CommandHandler(list(_COMMANDS), start_from_command),
+                CommandHandler(list(_COMMANDS), steady(start_from_command)),
             ],
             states={
-                TRACKING: [MessageHandler(text, got_tracking)],
-                RESOLUTION: [steps(got_resolution, pattern=r"^s:(refund|exchange)$")],
-                NOTE: [MessageHandler(text, got_note)],
+                TRACKING: [MessageHandler(text, steady(got_tracking))],
+                RESOLUTION: [steps(steady(got_resolution), pattern=r"^s:(refund|exchange)$")],
+                NOTE: [MessageHandler(text, steady(got_note))],
                 COMMENT: [
-                    MessageHandler(text, got_comment),
-                    steps(skip_comment, pattern=r"^s:skip$"),
+                    MessageHandler(text, steady(got_comment)),
+                    steps(steady(skip_comment), pattern=r"^s:skip$"),
                 ],
-                CONFIRM: [steps(confirm, pattern=r"^s:confirm$")],
+                CONFIRM: [steps(steady(confirm), pattern=r"^s:confirm$")],
             },
             fallbacks=[
-                CommandHandler("cancel", cancel),
-                steps(cancel, pattern=r"^s:cancel$"),
-                MessageHandler(filters.ALL & ~filters.COMMAND, stray),
-                steps(stray, pattern=r"^s:"),
+                CommandHandler("cancel", steady(cancel)),
+                steps(steady(cancel), pattern=r"^s:cancel$"),
+                MessageHandler(filters.ALL & ~filters.COMMAND, steady(stray)),
+                steps(steady(stray), pattern=r"^s:"),
             ],
             allow_reentry=True,
             name="status_change",

@@ -8,9 +8,10 @@ import time
 import traceback
 
 from telegram import Update
-from telegram.error import Forbidden, NetworkError
+from telegram.error import BadRequest, Forbidden, NetworkError
 
 from bot import metrics
+from bot.i18n import pick_locale, translator
 from handlers.context import Context
 from handlers.who import identify
 
@@ -24,22 +25,47 @@ async def on_error(update: object, context: Context) -> None:
     error = context.error
     metrics.ERRORS.labels("handler").inc()
     log.error("error while handling an update", exc_info=error)
-    if isinstance(error, Forbidden | NetworkError) or not isinstance(update, Update):
+    if not isinstance(update, Update) or _unanswerable(error):
         return
-    if update.effective_chat is not None:
-        try:
-            who = await identify(update, context)
-            text = who._("Something went wrong and nothing was changed. Please try again.")
-        except Exception:
-            text = "Something went wrong and nothing was changed. Please try again."
-        try:
-            if update.callback_query is not None:
-                await update.callback_query.answer(text, show_alert=True)
-            else:
-                await update.effective_chat.send_message(text)
-        except Exception:
-            log.warning("could not tell the user about the error")
+    await apologise(update, context, error)
     await report_to_admins(context, error)
+
+
+def _unanswerable(error: BaseException | None) -> bool:
+    """The user blocked the bot, or Telegram is out of reach: nothing can be said now.
+
+    ``BadRequest`` is a ``NetworkError`` too, but it means Telegram refused what the bot sent
+    (too long, badly formed): Telegram is there, and the user must hear that something failed.
+    """
+    if isinstance(error, Forbidden):
+        return True
+    return isinstance(error, NetworkError) and not isinstance(error, BadRequest)
+
+
+async def apologise(update: Update, context: Context, error: BaseException | None) -> None:
+    """One translated line for the user; never raises."""
+    if update.effective_chat is None:
+        return
+    user = update.effective_user
+    language = user.language_code if user is not None else None
+    try:
+        _ = (await identify(update, context))._
+    except Exception:
+        _ = translator(pick_locale(None, language, context.runtime.defaults.locale))
+    if isinstance(error, BadRequest):
+        text = _("Sorry, I could not show that answer here. The operators have been told.")
+    else:
+        text = _("Something went wrong and nothing was changed. Please try again.")
+    if update.callback_query is not None:
+        try:
+            await update.callback_query.answer(text, show_alert=True)
+            return
+        except Exception:  # already answered before the failure: say it in the chat instead
+            pass
+    try:
+        await update.effective_chat.send_message(text)
+    except Exception:
+        log.warning("could not tell the user about the error")
 
 
 async def report_to_admins(context: Context, error: BaseException | None) -> None:

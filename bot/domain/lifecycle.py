@@ -94,15 +94,30 @@ class StatusChange:
             raise ValueError("SHIPPED needs a tracking number")
         if self.status is Status.REFUNDED and (self.resolution is None or not self.comment):
             raise ValueError("REFUNDED needs a resolution and a note")
-        if self.comment is not None and len(self.comment) > MAX_COMMENT_LENGTH:
+        if len(self.history_comment() or "") > MAX_COMMENT_LENGTH:
             raise ValueError("comment too long")
 
     def history_comment(self) -> str | None:
         """The comment as the marketplace stores it: SHIPPED always names its tracking number."""
         if self.status is not Status.SHIPPED or self.tracking_number is None:
             return self.comment
-        carrier = f" ({self.carrier})" if self.carrier else ""
-        line = f"Tracking number: {self.tracking_number}{carrier}"
+        line = tracking_line(self.tracking_number, self.carrier)
         if self.comment and self.tracking_number in self.comment:
             return self.comment
         return f"{line}\n{self.comment}" if self.comment else line
+
+    def comment_room(self) -> int:
+        return comment_room(self.status, self.tracking_number, self.carrier)
+
+
+def comment_room(status: Status, tracking_number: str | None, carrier: str | None) -> int:
+    """How many characters the seller's own comment may have: the limit is on the final text,
+    which for SHIPPED starts with the tracking line."""
+    if status is not Status.SHIPPED or tracking_number is None:
+        return MAX_COMMENT_LENGTH
+    return MAX_COMMENT_LENGTH - len(tracking_line(tracking_number, carrier)) - 1
+
+
+def tracking_line(tracking_number: str, carrier: str | None) -> str:
+    """The line a SHIPPED history comment starts with."""
+    return f"Tracking number: {tracking_number}" + (f" ({carrier})" if carrier else "")
