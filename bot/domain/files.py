@@ -4,8 +4,10 @@ A file is judged by its bytes, never by the name or the MIME type its sender dec
 bytes are matched against the allow-list below. Only types whose hidden metadata the bot can
 remove or that sellers need for their paperwork are allowed:
 
-- JPEG, PNG and WebP images: re-encoded without EXIF, GPS, XMP, ICC profile or comments.
-- PDF: invoices, receipts and the refund form. Its pages are passed on as they are.
+- JPEG, PNG and WebP images: re-encoded from their pixels, contact details read in them covered
+  (see ``bot.scanning``): no EXIF, GPS, XMP, ICC profile or comments survive.
+- PDF: invoices, receipts and the refund form. Its pages are passed on as pictures, covered
+  where they showed contact details (see ``bot.scanning.pdfs``).
 
 Refused on purpose: HEIC/HEIF (cannot be re-encoded here; Telegram sends phone photos as JPEG
 anyway), GIF, video (MP4/MOV carry GPS atoms and the sender's voice), audio, plain text and
@@ -35,6 +37,8 @@ TELEGRAM_DOCUMENT_UPLOAD_LIMIT = 50 * 1000 * 1000
 MAX_ATTACHMENTS = 10
 #: Images larger than this are refused rather than decoded (decompression bombs).
 MAX_IMAGE_PIXELS = 50_000_000
+#: PDFs with more pages than this are refused: every page is read and rendered.
+MAX_PDF_PAGES = 20
 
 MEGABYTE = 1000 * 1000
 
@@ -94,6 +98,15 @@ class FileRefusal(enum.StrEnum):
     NOT_ALLOWED = "not_allowed"
     UNREADABLE = "unreadable"
     TOO_MANY = "too_many"
+    #: more pixels than :data:`MAX_IMAGE_PIXELS` (a decompression bomb, or just too large)
+    TOO_MANY_PIXELS = "too_many_pixels"
+    #: a PDF with more pages than :data:`MAX_PDF_PAGES`
+    TOO_MANY_PAGES = "too_many_pages"
+    ANIMATED = "animated"
+    ENCRYPTED = "encrypted"
+    SCRIPT = "script"
+    #: the file could not be checked in time or the checker failed: never passed on unchecked
+    UNCHECKED = "unchecked"
 
 
 class FileRefused(ValueError):
@@ -103,6 +116,10 @@ class FileRefused(ValueError):
         super().__init__(f"{reason}: {detail}" if detail else reason.value)
         self.reason = reason
         self.detail = detail
+
+    def __reduce__(self) -> tuple[type[FileRefused], tuple[FileRefusal, str | None]]:
+        # Raised in a scanning worker and raised again in the bot, so it must pickle.
+        return (FileRefused, (self.reason, self.detail))
 
 
 def check_size(size: int | None, limit: int = SELLER_FILE_LIMIT) -> None:

@@ -1,0 +1,1 @@
+"""Generated corpora: deterministic by seed, made by the project's own code."""
