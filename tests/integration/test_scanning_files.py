@@ -70,7 +70,7 @@ def test_a_pdf_comes_back_as_pictures_only_with_the_phone_covered() -> None:
 
 
 def test_a_photo_is_re_encoded_without_its_metadata() -> None:
-    from tests.support.images import SECRET, jpeg_with_gps
+    from testkit.images import SECRET, jpeg_with_gps
 
     scanned = scan_file(jpeg_with_gps())
     assert scanned.file_type is JPEG
