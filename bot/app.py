@@ -30,6 +30,8 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.ext import Defaults as TelegramDefaults
 from telegram.request import HTTPXRequest
 
+from bot.board.api import BoardState
+from bot.board.messages import keeping
 from bot.delivery.leases import DEFAULT_TTL, Lease
 from bot.delivery.notify import SellerDefaults
 from bot.delivery.persistence import DatabasePersistence
@@ -179,8 +181,10 @@ class Runtime:
             self.db, self.marketplace, on_telegram_queued=self.sender.wake, lease=claims
         )
         self.orders = OrderService(self.db, wake_dispatcher=self.dispatcher.wake)
-        # The buyer <-> seller relay: buyer messages in, seller replies out.
-        self.events.on_buyer_message = self.relay.on_buyer_message
+        # The order board is another face of the same order service.
+        self.http.state.board = BoardState(self.db, self.orders, token, self.defaults)
+        # The buyer <-> seller relay: buyer messages in (kept for the board), seller replies out.
+        self.events.on_buyer_message = keeping(self.relay.on_buyer_message)
         self.replies = Replies(
             self.db,
             self.marketplace,

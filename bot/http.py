@@ -29,6 +29,7 @@ from telegram import Bot, Update
 from telegram.ext import Application
 
 from bot import metrics
+from bot.board.routes import ROUTES as BOARD_ROUTES
 from bot.domain.identifiers import valid_seller_id
 from bot.reminders.sweep import Reminders
 from bot.settings import Settings
@@ -240,7 +241,7 @@ ROUTES = [
 
 def build_http_app(runtime: HttpServices) -> Starlette:
     app = Starlette(
-        routes=ROUTES,
+        routes=[*ROUTES, *BOARD_ROUTES],
         exception_handlers={HTTPException: not_found, RecursionError: too_deep},
     )
     app.state.services = runtime

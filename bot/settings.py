@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     #: how long what a crashed process held (messages in flight, the Telegram poller) waits
     #: before another process, or the restarted one, takes it over; unset = 60 s and 30 s
     lease_seconds: float | None = Field(default=None, ge=1)
+    #: the public https:// root Telegram clients reach this listener at; set = the Mini App at
+    #: {PUBLIC_URL}/app/ is offered (chat menu button, "Open board" buttons)
+    public_url: str | None = None
 
     @field_validator("database_url")
     @classmethod
@@ -61,6 +64,20 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
+
+    @field_validator("public_url")
+    @classmethod
+    def _https_root(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        if not value.startswith("https://"):
+            raise ValueError("must start with https:// (Telegram opens Mini Apps over HTTPS only)")
+        return value.rstrip("/")
+
+    @property
+    def board_url(self) -> str | None:
+        """Where Telegram opens the order board, or None when it is not offered."""
+        return f"{self.public_url}/app/" if self.public_url else None
 
     @field_validator("default_timezone")
     @classmethod

@@ -96,6 +96,8 @@ class Seller(Base):
     timezone: Mapped[str | None] = mapped_column(String(64))
     reminder_hour: Mapped[int | None] = mapped_column(Integer)
     digest_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    #: the weekly performance card, on the first day of each week at the reminder hour
+    weekly_card_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     reconciled_at: Mapped[datetime | None]
     #: away mode: on until the start of this local date, answering buyers with ``away_message``
     away_until: Mapped[date | None] = mapped_column(Date)
@@ -146,6 +148,8 @@ class Order(Base):
         Index("ix_orders_status_deliver_by", "status", "deliver_by"),
         Index("ix_orders_status_completed_at", "status", "completed_at"),
         Index("ix_orders_return_open", "return_requested_at", "return_answered_at"),
+        #: the board's weekly figures read a seller's orders by their ship-by deadline
+        Index("ix_orders_seller_ship_by", "seller_id", "ship_by"),
     )
 
     id: Mapped[str] = mapped_column(String(100), primary_key=True)
@@ -316,6 +320,37 @@ class DigestRecord(Base):
     seller_id: Mapped[str] = mapped_column(ForeignKey("sellers.id"), primary_key=True)
     local_date: Mapped[date] = mapped_column(Date, primary_key=True)
     order_count: Mapped[int] = mapped_column(Integer)
+    sent_at: Mapped[datetime]
+
+
+class OrderMessage(Base):
+    """A buyer's (or the marketplace staff's) message about an order, contact details masked.
+
+    Kept for the board's conversation view and the first-reply figures; the seller's own replies
+    are the marketplace outbox rows of kind ``message``.
+    """
+
+    __tablename__ = "order_messages"
+    __table_args__ = (Index("ix_order_messages_seller_sent", "seller_id", "sent_at"),)
+
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id"), index=True)
+    seller_id: Mapped[str] = mapped_column(String(100))
+    #: "buyer" or "staff"
+    author: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    attachments: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    sent_at: Mapped[datetime]
+
+
+class WeeklyCard(Base):
+    """The weekly performance card a seller got: at most one per seller and week."""
+
+    __tablename__ = "weekly_cards"
+
+    seller_id: Mapped[str] = mapped_column(ForeignKey("sellers.id"), primary_key=True)
+    #: the local Monday of the week the card is about
+    week_start: Mapped[date] = mapped_column(Date, primary_key=True)
     sent_at: Mapped[datetime]
 
 

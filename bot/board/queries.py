@@ -1,0 +1,232 @@
+"""What the board reads: the seller behind a Telegram account, open orders by need, one order.
+
+Every read names the seller: an order of another seller is never loaded (there is no query here
+that takes an order number alone). The list reads plain columns, not ORM objects, so a seller
+with hundreds of open orders is answered in a few milliseconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, not_, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.delivery.notify import Recipient, SellerDefaults, recipient_for
+from bot.domain.board import (
+    BOARD_STATUSES,
+    NEED_ORDER,
+    Need,
+    buyer_waiting,
+    end_of_local_day,
+    need,
+)
+from bot.domain.lifecycle import Status
+from bot.i18n import pick_locale
+from storage import repositories
+from storage.models import HistoryEntry, MarketplaceOutbox, Order, OrderMessage
+
+#: the most orders one list answers with (a search narrows it down)
+LIST_LIMIT = 1000
+#: the seller's replies are the marketplace outbox rows of this kind
+REPLY_KIND = "message"
+
+
+class NotLinked(Exception):
+    """The Telegram account is linked to no seller: the request gets 403."""
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """A linked account looking at the board, and how to speak to it."""
+
+    user_id: int
+    seller_id: str
+    recipient: Recipient
+
+
+@dataclass(frozen=True, slots=True)
+class BoardRow:
+    number: str
+    status: Status
+    need: Need
+    ship_by: datetime | None
+    deliver_by: datetime | None
+    buyer_alias: str
+    total: str
+    currency: str
+    buyer_waiting: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "status": self.status.value,
+            "ship_by": self.ship_by.isoformat() if self.ship_by else None,
+            "deliver_by": self.deliver_by.isoformat() if self.deliver_by else None,
+            "urgency": self.need.value,
+            "buyer_waiting": self.buyer_waiting,
+            "buyer": self.buyer_alias,
+            "total": self.total,
+            "currency": self.currency,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One message of the buyer conversation, oldest first."""
+
+    at: datetime
+    author: str
+    text: str
+    attachments: int
+
+
+async def viewer(
+    session: AsyncSession, user_id: int, telegram_language: str | None, defaults: SellerDefaults
+) -> Viewer:
+    account = await repositories.account(session, user_id)
+    if account is None or account.seller_id is None or not account.active:
+        raise NotLinked(user_id)
+    seller = await repositories.seller(session, account.seller_id)
+    recipient = recipient_for(account, seller, defaults)
+    if account.locale is None and account.telegram_locale is None and telegram_language:
+        # Telegram signed the language it reports; it counts as the account's own.
+        recipient = Recipient(
+            pick_locale(None, telegram_language, recipient.locale), recipient.timezone
+        )
+    return Viewer(user_id, account.seller_id, recipient)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+async def board(
+    session: AsyncSession,
+    seller_id: str,
+    now: datetime,
+    tz: str,
+    *,
+    q: str | None = None,
+    status: Status | None = None,
+) -> list[BoardRow]:
+    """The seller's open orders (optionally searched or filtered), most urgent first."""
+    statuses = [status.value] if status is not None else [s.value for s in BOARD_STATUSES]
+    query = select(
+        Order.id,
+        Order.number,
+        Order.status,
+        Order.ship_by,
+        Order.deliver_by,
+        Order.delivered_at,
+        Order.buyer_alias,
+        Order.total,
+        Order.currency,
+    ).where(
+        Order.seller_id == seller_id,
+        Order.status.in_(statuses),
+        not_(and_(Order.status == Status.COMPLETE.value, Order.delivered_at.is_not(None))),
+    )
+    if q:
+        pattern = _escape_like(q.strip().lower())
+        query = query.where(
+            or_(
+                Order.number.like(pattern + "%", escape="\\"),
+                func.lower(Order.buyer_alias).like("%" + pattern + "%", escape="\\"),
+            )
+        )
+    rows = (await session.execute(query.limit(LIST_LIMIT))).all()
+    waiting = await _waiting(session, seller_id)
+    day_ends = end_of_local_day(now, tz)
+    found = []
+    for order_id, number, state, ship_by, deliver_by, delivered_at, alias, total, cur in rows:
+        group = need(Status(state), ship_by, delivered_at, now, day_ends)
+        if group is None:
+            continue
+        found.append(
+            BoardRow(
+                number=number,
+                status=Status(state),
+                need=group,
+                ship_by=ship_by,
+                deliver_by=deliver_by,
+                buyer_alias=alias,
+                total=total,
+                currency=cur,
+                buyer_waiting=order_id in waiting,
+            )
+        )
+    rank = {group: n for n, group in enumerate(NEED_ORDER)}
+    far = datetime.max.replace(tzinfo=now.tzinfo)
+    found.sort(key=lambda r: (rank[r.need], r.ship_by or r.deliver_by or far, r.number))
+    return found
+
+
+async def _waiting(session: AsyncSession, seller_id: str) -> set[str]:
+    """The seller's orders whose buyer wrote after the seller's last reply."""
+    last_buyer = dict(
+        (
+            await session.execute(
+                select(OrderMessage.order_id, func.max(OrderMessage.sent_at))
+                .where(OrderMessage.seller_id == seller_id, OrderMessage.author == "buyer")
+                .group_by(OrderMessage.order_id)
+            )
+        ).all()
+    )
+    if not last_buyer:
+        return set()
+    replies = await _last_replies(session, list(last_buyer))
+    return {
+        order_id
+        for order_id, wrote in last_buyer.items()
+        if buyer_waiting(wrote, replies.get(order_id))
+    }
+
+
+async def _last_replies(session: AsyncSession, order_ids: Sequence[str]) -> dict[str, datetime]:
+    rows = await session.execute(
+        select(MarketplaceOutbox.order_id, func.max(MarketplaceOutbox.created_at))
+        .where(
+            MarketplaceOutbox.kind == REPLY_KIND,
+            MarketplaceOutbox.order_id.in_(order_ids),
+            MarketplaceOutbox.failed_at.is_(None),
+        )
+        .group_by(MarketplaceOutbox.order_id)
+    )
+    return dict(rows.all())
+
+
+async def order_page(
+    session: AsyncSession, seller_id: str, number: str
+) -> tuple[Order, Sequence[HistoryEntry], list[Line]] | None:
+    """The seller's order with its history and buyer conversation, or None."""
+    order = await repositories.seller_order(session, seller_id, number)
+    if order is None:
+        return None
+    history = await repositories.history(session, order.id)
+    return order, history, await conversation(session, order.id)
+
+
+async def conversation(session: AsyncSession, order_id: str) -> list[Line]:
+    """The buyer's messages (masked when they arrived) and the seller's replies, by time."""
+    lines = [
+        Line(m.sent_at, m.author, m.text, m.attachments)
+        for m in (
+            await session.scalars(select(OrderMessage).where(OrderMessage.order_id == order_id))
+        ).all()
+    ]
+    replies = await session.scalars(
+        select(MarketplaceOutbox).where(
+            MarketplaceOutbox.order_id == order_id,
+            MarketplaceOutbox.kind == REPLY_KIND,
+            MarketplaceOutbox.failed_at.is_(None),
+        )
+    )
+    for row in replies.all():
+        files = row.payload.get("attachments") or []
+        lines.append(Line(row.created_at, "seller", str(row.payload.get("text") or ""), len(files)))
+    lines.sort(key=lambda line: line.at)
+    return lines
