@@ -4,6 +4,9 @@ A lease is a row (name, holder, expires_at). Taking it is one conditional write 
 only when the lease is free, expired, or already ours, so it works the same on SQLite and
 PostgreSQL. The holder renews it well before it runs out; if the holder dies, another process
 takes over once it expires.
+
+Time comes from the injected ``clock`` and the pause between renewals from ``pause``, so a test
+moves time itself instead of waiting for it.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, or_, update
@@ -26,16 +30,40 @@ log = logging.getLogger(__name__)
 DEFAULT_TTL = 30.0
 
 
+#: waits ``seconds``, or less if the event is set first
+Pause = Callable[[asyncio.Event, float], Awaitable[None]]
+
+
+async def pause_unless_stopped(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), seconds)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
 class Lease:
-    def __init__(self, db: Database, name: str, holder: str, ttl: float = DEFAULT_TTL) -> None:
+    def __init__(
+        self,
+        db: Database,
+        name: str,
+        holder: str,
+        ttl: float = DEFAULT_TTL,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        pause: Pause = pause_unless_stopped,
+    ) -> None:
         self._db = db
         self.name = name
         self.holder = holder
         self.ttl = ttl
         self.held = asyncio.Event()
+        self._clock = clock
+        self._pause = pause
 
     async def try_acquire(self) -> bool:
-        now = datetime.now(UTC)
+        now = self._clock()
         expires = now + timedelta(seconds=self.ttl)
         async with self._db.transaction() as session:
             result = await session.execute(
@@ -86,5 +114,4 @@ class Lease:
             elif not ours and self.held.is_set():
                 log.warning("lease %s lost by %s", self.name, self.holder)
                 self.held.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), self.ttl / 3)
+            await self._pause(stop, self.ttl / 3)
