@@ -58,6 +58,7 @@ from bot.sync.marketplace_outbox import MarketplaceDispatcher
 from bot.sync.orders import OrderService
 from bot.sync.reconcile import Reconciler
 from bot.team.linking import Linker
+from bot.team.members import Team
 from handlers.context import BotData, Context
 from storage.database import Database
 from storage.migrate import upgrade
@@ -76,6 +77,7 @@ def _command_menu(locale: str, linked: bool) -> list[BotCommand]:
         BotCommand("refund", _("Settle a dispute: REFUNDED")),
         BotCommand("form", _("Printable refund form")),
         BotCommand("settings", _("Language, time zone, reminders")),
+        BotCommand("team", _("Your team; invite a packer")),
         BotCommand("cancel", _("Leave the current step")),
     ]
     basic = [
@@ -196,6 +198,7 @@ class Runtime:
         self.reminders = Reminders(
             self.db, self.defaults, render_digest, on_queued=self.sender.wake
         )
+        self.team = Team(self.db, self.linker)
         self.reconciler = Reconciler(
             self.db, self.marketplace, self.defaults, notices, on_notified=self.sender.wake
         )

@@ -16,8 +16,9 @@ from telegram.ext import (
 )
 
 from bot.presentation.callback_data import Action
+from bot.presentation.team import TEAM_PATTERN
 from conversations import relay, status_change
-from handlers import callbacks, commands, documents, private_only, settings
+from handlers import callbacks, commands, documents, private_only, settings, team
 from handlers.context import Context
 from handlers.errors import on_error
 
@@ -52,6 +53,8 @@ def register(
         CommandHandler("form", documents.form_command),
         CommandHandler("settings", settings.settings_command),
         CallbackQueryHandler(settings.settings_button, pattern=r"^set:"),
+        CommandHandler("team", team.team_command),
+        CallbackQueryHandler(team.team_button, pattern=TEAM_PATTERN),
         CommandHandler("cancel", commands.cancel_outside),
         *(extra_handlers or []),
         # Buttons outside a flow.

@@ -44,6 +44,7 @@ from bot.presentation import keyboards, refusals
 from bot.relay.cleaning import clean_file
 from bot.relay.replies import AlreadyQueued, OutgoingFile
 from bot.sync.orders import Notice, OrderNotFound
+from bot.team.roles import NotAllowed
 from conversations import relay_content as content
 from handlers.context import Context
 from handlers.who import Who, identify
@@ -63,7 +64,12 @@ async def open_compose(update: Update, context: Context, who: Who, number: str) 
     """Ask for the message to the buyer of order ``number`` (the Action.REPLY button)."""
     _ = who._
     try:
-        order = await context.runtime.orders.find(who.seller_id or "", number)
+        order = await context.runtime.replies.writable(
+            who.seller_id or "", number, actor_telegram_id=who.user_id
+        )
+    except NotAllowed as refusal:
+        await _say(update, escape(refusals.not_allowed(refusal.permission, _)))
+        return
     except OrderNotFound:
         await _say(update, escape(refusals.unknown_order(number, _)))
         return
@@ -90,6 +96,16 @@ async def take_message(update: Update, context: Context) -> None:
     if who is None or number is None:
         return
     _ = who._
+    try:
+        await context.runtime.replies.writable(
+            who.seller_id or "", number, actor_telegram_id=who.user_id
+        )
+    except NotAllowed as refusal:
+        await _answer(message, escape(refusals.not_allowed(refusal.permission, _)))
+        raise ApplicationHandlerStop from None
+    except OrderNotFound:
+        await _answer(message, escape(refusals.unknown_order(number, _)))
+        raise ApplicationHandlerStop from None
     reason = content.refusal(message)
     if reason is not None:
         await _answer(message, escape(content.refusal_text(reason, _)))
@@ -131,7 +147,10 @@ async def _queue(
             files,
             source=f"{message.chat_id}-{message.message_id}",
             notice=Notice(who.chat_id, notice.message_id, who.locale),
+            actor_telegram_id=who.user_id,
         )
+    except NotAllowed as refusal:
+        await notice.edit_text(escape(refusals.not_allowed(refusal.permission, _)))
     except AlreadyQueued:
         await notice.edit_text(escape(_("This message was already sent to the buyer.")))
     except OrderNotFound:

@@ -40,6 +40,7 @@ from bot.domain.tracking import TrackingRefused, parse_tracking_number
 from bot.presentation import keyboards, refusals
 from bot.presentation.callback_data import Action, ForgedCallback, OrderCallback, Step, decode_step
 from bot.sync.orders import Notice, OrderNotFound
+from bot.team.roles import NotAllowed
 from conversations.steady import steady
 from handlers.context import Context
 from handlers.who import Who, identify
@@ -116,7 +117,12 @@ async def _begin(
         await _reply(update, escape(_("Link your account first: send /start with your link code.")))
         return END
     try:
-        order = await context.runtime.orders.check(who.seller_id, number, target)
+        order = await context.runtime.orders.check(
+            who.seller_id, number, target, actor_telegram_id=who.user_id
+        )
+    except NotAllowed as refusal:
+        await _reply(update, escape(refusals.not_allowed(refusal.permission, _)))
+        return END
     except OrderNotFound:
         await _reply(update, escape(refusals.unknown_order(number, _)))
         return END
@@ -171,7 +177,9 @@ async def got_tracking(update: Update, context: Context) -> int:
     if not flow or who.seller_id is None:
         return END
     try:
-        order = await context.runtime.orders.find(who.seller_id, flow["number"])
+        order = await context.runtime.orders.find(
+            who.seller_id, flow["number"], actor_telegram_id=who.user_id
+        )
     except OrderNotFound:
         await _reply(update, escape(refusals.unknown_order(flow["number"], who._)))
         return END
@@ -330,6 +338,10 @@ async def confirm(update: Update, context: Context) -> int:
         await context.runtime.orders.change_status(
             who.seller_id, flow["number"], change, actor_telegram_id=who.user_id, notice=notice
         )
+    except NotAllowed as refusal:
+        context.user_data.pop("flow", None)
+        await query.edit_message_text(escape(refusals.not_allowed(refusal.permission, _)))
+        return END
     except OrderNotFound:
         context.user_data.pop("flow", None)
         await query.edit_message_text(escape(refusals.unknown_order(flow["number"], _)))

@@ -66,7 +66,9 @@ async def order_button(
         await send_card(update, context, who, data.number)
     elif data.action is Action.ADDRESS:
         try:
-            order = await context.runtime.orders.find(who.seller_id, data.number)
+            order = await context.runtime.orders.find(
+                who.seller_id, data.number, actor_telegram_id=who.user_id
+            )
         except OrderNotFound:
             await query.answer(refusals.unknown_order(data.number, who._), show_alert=True)
             return

@@ -13,6 +13,7 @@ from bot.i18n import Gettext
 from bot.presentation import keyboards, refusals, views
 from bot.sync.orders import OrderNotFound
 from bot.team.linking import LinkRefusal, LinkRefused
+from bot.team.roles import Role
 from handlers.context import Context
 from handlers.who import Who, identify
 from storage import repositories
@@ -47,6 +48,7 @@ def help_text(_: Gettext, linked: bool) -> str:
             "/refund 100234 — a dispute settled by refund or exchange\n"
             "/form 100234 — the printable refund form\n"
             "/settings — language, time zone, daily reminder\n"
+            "/team — your team; /team invite links a packer\n"
             "/cancel — leave the current step\n"
             "Reply to a buyer's message to answer them."
         )
@@ -64,7 +66,11 @@ async def start(update: Update, context: Context) -> None:
     if code:
         try:
             seller_id = await runtime.linker.redeem(
-                code, user_id=who.user_id, chat_id=who.chat_id, telegram_locale=user.language_code
+                code,
+                user_id=who.user_id,
+                chat_id=who.chat_id,
+                telegram_locale=user.language_code,
+                first_name=user.first_name,
             )
         except LinkRefused as refusal:
             texts = {
@@ -80,13 +86,17 @@ async def start(update: Update, context: Context) -> None:
             }
             await _send(update, escape(texts[refusal.reason]))
             return
+        who = await identify(update, context)
+        if who.role is Role.STAFF:
+            linked = _(
+                "Linked to seller {seller} as staff. New sales will arrive here: you can see "
+                "orders and the shipping address and set PROCESSING and SHIPPED."
+            )
+        else:
+            linked = _("Linked to seller {seller}. New sales will arrive here.")
         await _send(
             update,
-            escape(
-                _("Linked to seller {seller}. New sales will arrive here.").format(seller=seller_id)
-            )
-            + "\n\n"
-            + help_text(_, linked=True),
+            escape(linked.format(seller=seller_id)) + "\n\n" + help_text(_, linked=True),
         )
         return
     if who.seller_id is not None:
@@ -95,7 +105,11 @@ async def start(update: Update, context: Context) -> None:
     if runtime.sandbox is not None:
         seller_id = f"demo-{who.user_id}"
         await runtime.linker.link_directly(
-            seller_id, user_id=who.user_id, chat_id=who.chat_id, telegram_locale=user.language_code
+            seller_id,
+            user_id=who.user_id,
+            chat_id=who.chat_id,
+            telegram_locale=user.language_code,
+            first_name=user.first_name,
         )
         await _send(
             update,
@@ -176,18 +190,23 @@ async def order(update: Update, context: Context) -> None:
 
 async def send_card(update: Update, context: Context, who: Who, number: str) -> None:
     try:
-        found = await context.runtime.orders.find(who.seller_id or "", number)
+        found = await context.runtime.orders.find(
+            who.seller_id or "", number, actor_telegram_id=who.user_id
+        )
     except OrderNotFound:
         await _send(update, escape(refusals.unknown_order(number, who._)))
         return
     async with context.runtime.db.snapshot() as session:
         history = await repositories.history(session, found.id)
+        actors = await repositories.first_names(
+            session, (e.actor_telegram_id for e in history if e.actor_telegram_id is not None)
+        )
     from bot.domain.lifecycle import Status
 
     await _send(
         update,
-        views.card(found, history, who.reader),
-        keyboards.order_actions(found.number, Status(found.status), who._),
+        views.card(found, history, who.reader, actors),
+        keyboards.order_actions(found.number, Status(found.status), who._, who.role),
     )
 
 

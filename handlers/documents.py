@@ -45,7 +45,9 @@ async def send_form(update: Update, context: Context, who: Who, number: str) -> 
     assert chat is not None
     runtime = context.runtime
     try:
-        order = await runtime.orders.find(who.seller_id or "", number)
+        order = await runtime.orders.find(
+            who.seller_id or "", number, actor_telegram_id=who.user_id
+        )
     except OrderNotFound:
         await chat.send_message(escape(refusals.unknown_order(number, who._)), parse_mode="HTML")
         return

@@ -14,6 +14,7 @@ from bot.relay.replies import Replies
 from bot.settings import Settings
 from bot.sync.orders import OrderService
 from bot.team.linking import Linker
+from bot.team.members import Team
 from storage.database import Database
 
 
@@ -35,6 +36,14 @@ class Services(Protocol):
 
     @property
     def linker(self) -> Linker: ...
+
+    @property
+    def team(self) -> Team: ...
+
+    @property
+    def bot_username(self) -> str | None:
+        """The bot's @username, for deep links; known once it has met Telegram."""
+        ...
 
     @property
     def sandbox(self) -> SandboxMarketplace | None:

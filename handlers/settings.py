@@ -177,7 +177,9 @@ async def snooze(update: Update, context: Context, who: Who, number: str) -> Non
     zone, hour, _digest = await _current(context, who)
     until = snooze_until_tomorrow(datetime.now(UTC), zone, hour)
     try:
-        await context.runtime.orders.snooze(who.seller_id or "", number, until)
+        await context.runtime.orders.snooze(
+            who.seller_id or "", number, until, actor_telegram_id=who.user_id
+        )
     except OrderNotFound:
         await chat.send_message(refusals.unknown_order(number, who._))
         return

@@ -9,6 +9,7 @@ from telegram import Chat, Update
 from bot.delivery.notify import recipient_for
 from bot.i18n import Gettext
 from bot.presentation.views import Reader
+from bot.team.roles import Permission, Role, allows
 from handlers.context import Context
 from storage import repositories
 from storage.models import TelegramAccount
@@ -24,6 +25,14 @@ class Who:
     @property
     def seller_id(self) -> str | None:
         return self.account.seller_id if self.account and self.account.active else None
+
+    @property
+    def role(self) -> Role:
+        return Role.parse(self.account.role if self.account else None)
+
+    def may(self, permission: Permission) -> bool:
+        """Whether to offer what needs ``permission`` (the services check it again)."""
+        return self.seller_id is not None and allows(self.role, permission)
 
     @property
     def _(self) -> Gettext:
@@ -49,13 +58,15 @@ async def identify(update: Update, context: Context) -> Who:
     # Only the user's own private chat may become the account's chat: never a group's.
     own_chat = chat.type == Chat.PRIVATE and chat.id == user.id
     moved = own_chat and account is not None and account.chat_id != chat.id
-    if account is not None and (account.telegram_locale != user.language_code or moved):
+    renamed = account is not None and account.first_name != user.first_name
+    if account is not None and (account.telegram_locale != user.language_code or moved or renamed):
         async with runtime.db.transaction() as session:
             stored = await repositories.account(session, user.id)
             if stored is not None:
                 stored.telegram_locale = user.language_code
                 if own_chat:
                     stored.chat_id = chat.id
+                stored.first_name = user.first_name[:64]
                 await session.commit()
                 account = stored
     # An unlinked account still has a language: its own choice, or Telegram's.

@@ -6,7 +6,7 @@ opened the session decides.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import select
@@ -50,6 +50,19 @@ async def seller_accounts(session: AsyncSession, seller_id: str) -> Sequence[Tel
         .order_by(TelegramAccount.linked_at, TelegramAccount.user_id)
     )
     return result.all()
+
+
+async def first_names(session: AsyncSession, user_ids: Iterable[int]) -> dict[int, str | None]:
+    """The first names of these Telegram accounts, as Telegram last reported them."""
+    wanted = set(user_ids)
+    if not wanted:
+        return {}
+    rows = await session.execute(
+        select(TelegramAccount.user_id, TelegramAccount.first_name).where(
+            TelegramAccount.user_id.in_(wanted)
+        )
+    )
+    return {user_id: name for user_id, name in rows}
 
 
 async def order(session: AsyncSession, order_id: str) -> Order | None:

@@ -7,6 +7,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.domain.lifecycle import Status, allowed_next
 from bot.i18n import Gettext
 from bot.presentation.callback_data import Action, OrderCallback, Step, step_data
+from bot.team.roles import Permission, Role, allows, permission_for
 
 _STATUS_ACTIONS = {
     Status.PROCESSING: Action.PROCESSING,
@@ -34,13 +35,24 @@ def sale(number: str, _: Gettext) -> InlineKeyboardMarkup:
     )
 
 
-def order_actions(number: str, current: Status, _: Gettext) -> InlineKeyboardMarkup:
-    """Everything a seller can do with an order from its details card."""
-    rows = [[button] for button in status_buttons(number, current)]
-    extras = [_order_button(_("Message buyer"), Action.REPLY, number)]
+def order_actions(
+    number: str, current: Status, _: Gettext, role: Role = Role.OWNER
+) -> InlineKeyboardMarkup:
+    """Everything this account's role may do with an order from its details card."""
+    rows = [
+        [button]
+        for status, button in zip(
+            allowed_next(current), status_buttons(number, current), strict=True
+        )
+        if allows(role, permission_for(status))
+    ]
+    extras = []
+    if allows(role, Permission.WRITE_TO_BUYERS):
+        extras.append(_order_button(_("Message buyer"), Action.REPLY, number))
     if current in (Status.PROCESSING, Status.SHIPPED, Status.COMPLETE):
         extras.append(_order_button(_("Refund form"), Action.FORM, number))
-    rows.append(extras)
+    if extras:
+        rows.append(extras)
     if current in (Status.PROCESSED, Status.PROCESSING, Status.SHIPPED):
         rows.append([_order_button(_("Shipping address"), Action.ADDRESS, number)])
     return InlineKeyboardMarkup(rows)

@@ -5,10 +5,20 @@ from __future__ import annotations
 from bot.domain.lifecycle import TransitionRefused
 from bot.domain.tracking import TrackingRefused
 from bot.i18n import Gettext
+from bot.team.roles import Permission
 
 
 def transition(refusal: TransitionRefused, number: str, _: Gettext) -> str:
     current, target = refusal.current.value, refusal.target.value
+    actor = getattr(refusal, "actor_name", False)
+    if actor is not False:
+        # Someone else on the team was first: say who, so nobody does it twice.
+        name = actor or _("A teammate")
+        if refusal.reason == "already":
+            text = _("{name} already marked order {number} {current}.")
+        else:
+            text = _("{name} already set order {number} to {current}: it cannot be {target} now.")
+        return text.format(name=name, number=number, current=current, target=target)
     texts = {
         "already": _("Order {number} is already {current}."),
         "final": _("Order {number} is {current}: nothing can follow that."),
@@ -55,3 +65,17 @@ def unknown_order(number: str, _: Gettext) -> str:
 
 def bad_number(_: Gettext) -> str:
     return _("Order numbers are digits, e.g. /order 100234.")
+
+
+def not_allowed(permission: Permission, _: Gettext) -> str:
+    """Why a staff account cannot do this, and who can."""
+    texts = {
+        Permission.SET_COMPLETE: _("Only the shop's owner sets COMPLETE."),
+        Permission.REFUND: _("Only the shop's owner settles disputes with REFUNDED."),
+        Permission.WRITE_TO_BUYERS: _("Only the shop's owner writes to buyers."),
+        Permission.MANAGE_TEAM: _("Only the shop's owner manages the team."),
+        Permission.MANAGE_REPLIES: _("Only the shop's owner manages the saved replies."),
+        Permission.MANAGE_AWAY: _("Only the shop's owner turns away mode on or off."),
+        Permission.SHOP_SETTINGS: _("Only the shop's owner changes the shop's settings."),
+    }
+    return texts.get(permission, _("Your role in this shop does not allow that."))

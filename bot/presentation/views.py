@@ -6,7 +6,7 @@ name and address appear only in :func:`shipping_address`, which the seller asks 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
@@ -70,8 +70,17 @@ def status_line(order: Order, reader: Reader) -> str:
     return reader._("Status: {status}").format(status=order.status)
 
 
-def card(order: Order, history: Sequence[HistoryEntry], reader: Reader) -> str:
-    """The order's details: items, deadlines, tracking and the full Order Status History."""
+def card(
+    order: Order,
+    history: Sequence[HistoryEntry],
+    reader: Reader,
+    actors: Mapping[int, str | None] | None = None,
+) -> str:
+    """The order's details: items, deadlines, tracking and the full Order Status History.
+
+    ``actors`` names the team's accounts by Telegram id: each change says who made it (for
+    the team only; the marketplace's history never names them).
+    """
     _ = reader._
     lines = [
         "📦 <b>" + escape(_("Order {number}").format(number=order.number)) + "</b>",
@@ -97,7 +106,7 @@ def card(order: Order, history: Sequence[HistoryEntry], reader: Reader) -> str:
         )
     lines.append("")
     lines.append("<b>" + escape(_("Order Status History")) + "</b>")
-    lines.extend(history_lines(history, reader))
+    lines.extend(history_lines(history, reader, actors or {}))
     return "\n".join(lines)
 
 
@@ -119,7 +128,11 @@ def deadlines(order: Order, reader: Reader) -> list[str]:
     return lines
 
 
-def history_lines(history: Sequence[HistoryEntry], reader: Reader) -> list[str]:
+def history_lines(
+    history: Sequence[HistoryEntry],
+    reader: Reader,
+    actors: Mapping[int, str | None] | None = None,
+) -> list[str]:
     _ = reader._
     if not history:
         return [escape(_("No changes yet."))]
@@ -130,6 +143,9 @@ def history_lines(history: Sequence[HistoryEntry], reader: Reader) -> list[str]:
         if entry.resolution:
             kind = _("money returned") if entry.resolution == "refund" else _("item exchanged")
             head += f" ({escape(kind)})"
+        if entry.actor_telegram_id is not None and actors is not None:
+            name = actors.get(entry.actor_telegram_id) or _("a former teammate")
+            head += " · " + escape(_("by {name}").format(name=name))
         lines.append(head)
         if entry.comment:
             lines.append("   " + escape(entry.comment).replace("\n", "\n   "))

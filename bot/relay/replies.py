@@ -41,7 +41,7 @@ from bot.team.access import NotAMember, authorise
 from bot.team.roles import Permission
 from storage import repositories
 from storage.database import Database
-from storage.models import MarketplaceOutbox
+from storage.models import MarketplaceOutbox, Order
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +85,20 @@ class Replies:
         self._download = download
         self._wake = wake_dispatcher
         self._clock = clock
+
+    async def writable(
+        self, seller_id: str, number: str, *, actor_telegram_id: int | None
+    ) -> Order:
+        """The order, if the account may write to its buyer (raises otherwise)."""
+        async with self._db.snapshot() as session:
+            try:
+                await authorise(session, actor_telegram_id, seller_id, Permission.WRITE_TO_BUYERS)
+            except NotAMember:
+                raise OrderNotFound(number) from None
+            order = await repositories.seller_order(session, seller_id, number)
+        if order is None:
+            raise OrderNotFound(number)
+        return order
 
     async def queue(
         self,
