@@ -174,6 +174,7 @@ def hidden_text(kinds: Iterable[ContactKind], _: Gettext) -> str:
         ContactKind.HANDLE: _("messenger handles and profiles"),
         ContactKind.BANK_ACCOUNT: _("bank accounts"),
         ContactKind.PAYMENT: _("payment handles and links"),
+        ContactKind.ADDRESS: _("street addresses"),
     }
     found = set(kinds)
     what = ", ".join(names[kind] for kind in ContactKind if kind in found)

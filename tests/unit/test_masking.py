@@ -60,10 +60,10 @@ def test_touching_contacts_merge_into_one_mask() -> None:
 def test_kinds_name_every_kind_of_contact_found() -> None:
     result = mask_contacts(
         "0888 123 456, ivan@abv.bg, ivanshop.bg, @ivan_shop, BG80BNBG96611020345678, "
-        "revolut.me/ivanp"
+        "revolut.me/ivanp, ела на ул. Шипка 7"
     )
     assert result.kinds == set(ContactKind)
-    assert result.text == ", ".join([MASK] * 6)
+    assert result.text == ", ".join([MASK] * 6) + f", ела на {MASK}"
 
 
 # --- phone numbers ---------------------------------------------------------------------------

@@ -4,11 +4,15 @@
     result.text      # "Звънни ми на [•••]"
     result.kinds     # frozenset({ContactKind.PHONE})
 
-Phone numbers (also disguised: spaced out, written in words, with look-alike letters, keycap
-emoji or invisible characters), e-mail addresses (also "ivan маймунка abv точка bg"), links and
-bare domains, and messenger handles are replaced by `MASK`. Everything else comes back unchanged,
-character for character: order, waybill, invoice and company numbers, prices, dates and sizes are
-not contacts. Links and addresses on `allowed_domains` (the marketplace's own) are left alone.
+Phone numbers (also disguised: spaced out, broken up by letters, written in words, with
+look-alike letters, keycap emoji or invisible characters, or missing their "0"), e-mail addresses
+(also "ivan маймунка abv точка bg", "i v a n @ g m a i l . c o m"), links and bare domains,
+messenger handles, bank accounts (IBANs), payment handles and links (Revolut, PayPal…) and street
+addresses given to meet or to pick up are replaced by `MASK`. Everything else comes back
+unchanged, character for character: order, waybill, invoice and company numbers, prices, dates,
+sizes, cities and couriers' offices are not contacts. Links and e-mail addresses on
+`allowed_domains` (the marketplace's own) are left alone. Each `Finding` says where in the
+original text it lies, so a caller holding positions (text read from a picture) can cover it.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bot.domain.masking.addresses import find_addresses
 from bot.domain.masking.context import protected_spans
 from bot.domain.masking.emails import find_emails
 from bot.domain.masking.handles import find_handles
@@ -39,6 +44,7 @@ class ContactKind(enum.StrEnum):
     HANDLE = "handle"
     BANK_ACCOUNT = "bank_account"
     PAYMENT = "payment"
+    ADDRESS = "address"
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +85,10 @@ def mask_contacts(
         for handle in find_handles(norm.text)
     ]
     found += [(ContactKind.BANK_ACCOUNT, start, end) for start, end in find_ibans(norm.text)]
+    addresses = find_addresses(norm)
+    found += [(ContactKind.ADDRESS, start, end) for start, end in addresses]
+    # A house, block or flat number is not a phone number's first digits.
+    protected += addresses
     found += [(ContactKind.PHONE, start, end) for start, end in find_phones(norm.text, protected)]
     spans = [(kind, *norm.span(start, end)) for kind, start, end in found]
     spans += _spaced_out(norm, allowed)
