@@ -61,7 +61,7 @@ from bot.team.linking import Linker
 from bot.team.members import Team
 from handlers.context import BotData, Context
 from storage.database import Database
-from storage.migrate import upgrade
+from storage.migrate import require_migrated, upgrade
 
 log = logging.getLogger(__name__)
 
@@ -289,8 +289,14 @@ async def serve(
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
-    if apply_migrations:
-        await upgrade(runtime.db.engine)
+    try:
+        if apply_migrations:
+            await upgrade(runtime.db.engine)
+        else:
+            await require_migrated(runtime.db.engine)
+    except BaseException:
+        await runtime.aclose()
+        raise
 
     application = runtime.application
     server = _Server(

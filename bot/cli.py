@@ -13,6 +13,7 @@ from telegram.error import InvalidToken, NetworkError
 from bot import logs
 from bot.domain.identifiers import valid_seller_id
 from bot.settings import Settings, SettingsError, load_settings
+from storage.migrate import NotMigrated
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -75,6 +76,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_loop(_link(settings, args.seller_id))
         return run_loop(_remind(settings))
     except SettingsError as exc:
+        print(f"chopni-bot: {exc}", file=sys.stderr)
+        return 2
+    except NotMigrated as exc:
         print(f"chopni-bot: {exc}", file=sys.stderr)
         return 2
     except InvalidToken:

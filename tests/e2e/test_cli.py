@@ -8,9 +8,13 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from storage.database import Database
+from storage.migrate import head_revision
 from testkit.ports import free_port
 from testkit.telegram_stub import TelegramStub
+from tests.conftest import TEST_DATABASE_URL
 from tests.integration.test_reminders import seller_with_order
 
 TOKEN = "123456:CLI-test-token"
@@ -143,3 +147,19 @@ async def test_remind_now_sends_the_digest_before_the_reminder_hour_and_prints_h
         assert output.strip().splitlines()[-1] == "sent: 1"
         digest = await telegram.user(5).wait_for(lambda m: "100005" in (m.text or ""))
         assert "SHIPPED · 100005" in digest.button_texts
+
+
+@pytest.mark.skipif(
+    not TEST_DATABASE_URL, reason="run migrates SQLite itself; PostgreSQL it checks"
+)
+async def test_run_on_an_unmigrated_postgresql_answers_one_line_naming_db_upgrade(
+    tmp_path: Path, database_url: str
+) -> None:
+    env = {**os.environ, "BOT_TOKEN": TOKEN, "DATABASE_URL": database_url}
+    env["PORT"] = str(free_port())
+    code, output = await run_cli("run", env=env, cwd=tmp_path)
+    assert code == 2
+    assert output.strip().splitlines() == [
+        "chopni-bot: the database is without the bot's tables; this version needs "
+        f"{head_revision()}: run `chopni-bot db upgrade`"
+    ]

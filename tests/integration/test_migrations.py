@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import inspect
 
 from storage.database import Database
-from storage.migrate import downgrade, upgrade
+from storage.migrate import NotMigrated, downgrade, head_revision, require_migrated, upgrade
 from storage.models import Base
 
 
@@ -44,3 +44,21 @@ async def test_sqlite_runs_in_wal_mode(db: Database) -> None:
     async with db.engine.connect() as connection:
         mode = (await connection.exec_driver_sql("PRAGMA journal_mode")).scalar()
     assert mode == "wal"
+
+
+async def test_a_database_behind_the_code_is_named_with_the_command_that_fixes_it(
+    database_url: str,
+) -> None:
+    db = Database(database_url)
+    try:
+        with pytest.raises(NotMigrated, match="run `chopni-bot db upgrade`") as empty:
+            await require_migrated(db.engine)
+        assert empty.value.current is None
+        await upgrade(db.engine, "0001")
+        with pytest.raises(NotMigrated, match="at revision 0001"):
+            await require_migrated(db.engine)
+        await upgrade(db.engine)
+        await require_migrated(db.engine)
+        assert head_revision() != "0001"
+    finally:
+        await db.dispose()
