@@ -1,7 +1,8 @@
 """Configuration: one validated object built from the environment (or ``.env``).
 
-The names are the operators' contract (shared/contracts/bot-interface.md). A missing or malformed
-setting stops start-up with one line naming it (see :func:`load_settings`).
+The names are the operators' contract, listed in the README's Configuration table: extend it,
+never rename. A missing or malformed setting stops start-up with one line naming it (see
+:func:`load_settings`).
 """
 
 from __future__ import annotations

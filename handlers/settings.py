@@ -1,7 +1,8 @@
 """/settings: language, time zone, reminder hour and the daily digest, by buttons.
 
 Also ``/settings timezone <Area/City>`` for a zone that is not among the buttons, and the
-digest's "Snooze" button.
+digest's "Snooze" button. One screen, no conversation state: each button stores its setting and
+redraws the screen (settings.mmd).
 """
 
 from __future__ import annotations
@@ -31,7 +32,9 @@ ZONES = (
     "UTC",
 )
 HOURS = tuple(range(6, 23))
-_DATA = re.compile(r"^set:(?P<what>lang|tz|hour|digest):(?P<value>[A-Za-z0-9_/+-]{1,40})$")
+#: what a settings button sets (``set:<what>:<value>``); each is drawn in settings.mmd
+SETTINGS = ("lang", "tz", "hour", "digest")
+_DATA = re.compile(rf"^set:(?P<what>{'|'.join(SETTINGS)}):(?P<value>[A-Za-z0-9_/+-]{{1,40}})$")
 
 
 async def _current(context: Context, who: Who) -> tuple[str, int, bool]:
