@@ -59,6 +59,7 @@ from bot.sync.orders import OrderService
 from bot.sync.reconcile import Reconciler
 from bot.team.linking import Linker
 from bot.team.members import Team
+from bot.team.saved_replies import SavedReplies
 from handlers.context import BotData, Context
 from storage.database import Database
 from storage.migrate import require_migrated, upgrade
@@ -78,6 +79,7 @@ def _command_menu(locale: str, linked: bool) -> list[BotCommand]:
         BotCommand("form", _("Printable refund form")),
         BotCommand("settings", _("Language, time zone, reminders")),
         BotCommand("team", _("Your team; invite a packer")),
+        BotCommand("replies", _("Saved replies to buyers")),
         BotCommand("cancel", _("Leave the current step")),
     ]
     basic = [
@@ -199,6 +201,7 @@ class Runtime:
             self.db, self.defaults, render_digest, on_queued=self.sender.wake
         )
         self.team = Team(self.db, self.linker)
+        self.saved_replies = SavedReplies(self.db, settings.default_timezone)
         self.reconciler = Reconciler(
             self.db, self.marketplace, self.defaults, notices, on_notified=self.sender.wake
         )

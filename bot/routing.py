@@ -15,10 +15,13 @@ from telegram.ext import (
     filters,
 )
 
+from bot.presentation import saved_replies as saved_view
 from bot.presentation.callback_data import Action
 from bot.presentation.team import TEAM_PATTERN
-from conversations import relay, status_change
+from conversations import relay, relay_saved, status_change
+from conversations import saved_replies as saved_replies_flow
 from handlers import callbacks, commands, documents, private_only, settings, team
+from handlers import saved_replies as saved_replies_handlers
 from handlers.context import Context
 from handlers.errors import on_error
 
@@ -45,6 +48,7 @@ def register(
         CallbackQueryHandler(commands.choose_language, pattern=r"^lang:"),
         # Multi-step flows come before the one-shot commands so their steps win.
         status_change.build(),
+        saved_replies_flow.build(),
         *(extra_conversations or []),
         # One-shot commands for linked sellers (each checks the link itself).
         CommandHandler("orders", commands.orders),
@@ -55,6 +59,8 @@ def register(
         CallbackQueryHandler(settings.settings_button, pattern=r"^set:"),
         CommandHandler("team", team.team_command),
         CallbackQueryHandler(team.team_button, pattern=TEAM_PATTERN),
+        CommandHandler("replies", saved_replies_handlers.replies_command),
+        CallbackQueryHandler(saved_replies_handlers.manage_button, pattern=saved_view.PATTERN),
         CommandHandler("cancel", commands.cancel_outside),
         *(extra_handlers or []),
         # Buttons outside a flow.
@@ -71,7 +77,7 @@ def register(
     application.add_handler(private_only.gate(), group=-2)
     # Group -1, before every flow: a reply to a buyer (or the "Message buyer" step) is taken and
     # stops there; anything else passes on to the handlers above.
-    application.add_handlers(relay.intercepts(), group=-1)
+    application.add_handlers(relay_saved.intercepts() + relay.intercepts(), group=-1)
     application.add_handlers(handlers)
     application.add_error_handler(on_error)
 

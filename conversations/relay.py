@@ -41,6 +41,7 @@ from bot.domain.files import FileRefusal, FileRefused, check_size, safe_filename
 from bot.domain.masking import mask_contacts
 from bot.domain.relay_text import MARKETPLACE_TEXT_LIMIT
 from bot.presentation import keyboards, refusals
+from bot.presentation import saved_replies as saved_view
 from bot.relay.cleaning import clean_file
 from bot.relay.replies import AlreadyQueued, OutgoingFile
 from bot.sync.orders import Notice, OrderNotFound
@@ -78,7 +79,11 @@ async def open_compose(update: Update, context: Context, who: Who, number: str) 
         "(with a caption if you like). Contact details are hidden before it is sent. "
         "/cancel leaves."
     ).format(number=order.number)
-    prompt = await _say(update, escape(text), keyboards.cancel_only(_))
+    saved = await context.runtime.saved_replies.all(
+        who.seller_id or "", actor_telegram_id=who.user_id, use=True
+    )
+    markup = saved_view.compose_keyboard(saved, _("Cancel")) if saved else keyboards.cancel_only(_)
+    prompt = await _say(update, escape(text), markup)
     context.user_data[COMPOSE] = {
         "number": order.number,
         "since": datetime.now(UTC).isoformat(),

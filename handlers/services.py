@@ -15,6 +15,7 @@ from bot.settings import Settings
 from bot.sync.orders import OrderService
 from bot.team.linking import Linker
 from bot.team.members import Team
+from bot.team.saved_replies import SavedReplies
 from storage.database import Database
 
 
@@ -39,6 +40,9 @@ class Services(Protocol):
 
     @property
     def team(self) -> Team: ...
+
+    @property
+    def saved_replies(self) -> SavedReplies: ...
 
     @property
     def bot_username(self) -> str | None:
