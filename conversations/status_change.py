@@ -37,8 +37,9 @@ from bot.domain.lifecycle import (
     comment_room,
 )
 from bot.domain.tracking import TrackingRefused, parse_tracking_number
-from bot.presentation import keyboards, refusals
+from bot.presentation import keyboards, refusals, views
 from bot.presentation.callback_data import Action, ForgedCallback, OrderCallback, Step, decode_step
+from bot.presentation.limits import clip
 from bot.sync.orders import Notice, OrderNotFound
 from bot.team.roles import NotAllowed
 from conversations.steady import steady
@@ -157,7 +158,9 @@ def _checklist(order: Order, who: Who) -> str:
         "☐ " + escape(_("invoice or receipt")),
         "☐ " + escape(_("refund form in English (the button below)")),
         escape(
-            _("Ship it with the buyer's choice: {option}.").format(option=order.delivery["label"])
+            _("Ship it with the buyer's choice: {option}.").format(
+                option=clip(order.delivery["label"], views.LABEL)
+            )
         ),
         escape(
             _("Shipped today, it must arrive by {deadline}.").format(

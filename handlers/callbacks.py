@@ -14,9 +14,9 @@ from typing import Any
 from telegram import Update
 
 from bot.presentation import refusals, views
-from bot.presentation.callback_data import Action, ForgedCallback, OrderCallback
+from bot.presentation.callback_data import Action, ForgedCallback, HistoryPage, OrderCallback
 from bot.sync.orders import OrderNotFound
-from handlers.commands import send_card
+from handlers.commands import render_card, send_card
 from handlers.context import Context
 from handlers.who import Who, identify
 
@@ -78,6 +78,26 @@ async def order_button(
         await chat.send_message(views.shipping_address(order, who.reader), parse_mode="HTML")
     else:
         await query.answer(who._("This button is no longer valid."), show_alert=True)
+
+
+async def history_page(update: Update, context: Context) -> None:
+    """Turn the order card to an earlier or later page of its history, in place."""
+    query = update.callback_query
+    assert query is not None
+    who = await identify(update, context)
+    try:
+        data = HistoryPage.decode(query.data)
+    except ForgedCallback:
+        log.warning("forged callback data from user %s", who.user_id)
+        await query.answer(who._("This button is no longer valid."), show_alert=True)
+        return
+    rendered = await render_card(context, who, data.number, data.page) if who.seller_id else None
+    if rendered is None:
+        await query.answer(refusals.unknown_order(data.number, who._), show_alert=True)
+        return
+    await query.answer()
+    text, markup = rendered
+    await query.edit_message_text(text, parse_mode="HTML", reply_markup=markup)
 
 
 async def stale_step(update: Update, context: Context) -> None:

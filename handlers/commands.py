@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from html import escape
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 
 from bot.domain.identifiers import ORDER_NUMBER_PATTERN
+from bot.domain.lifecycle import Status
 from bot.i18n import Gettext
-from bot.presentation import keyboards, refusals, views
+from bot.presentation import keyboards, order_card, refusals, views
 from bot.sync.orders import OrderNotFound
 from bot.team.linking import LinkRefusal, LinkRefused
 from bot.team.roles import Role
@@ -189,25 +190,34 @@ async def order(update: Update, context: Context) -> None:
 
 
 async def send_card(update: Update, context: Context, who: Who, number: str) -> None:
+    """Send the order's card, with the newest page of its history."""
+    rendered = await render_card(context, who, number)
+    if rendered is None:
+        await _send(update, escape(refusals.unknown_order(number, who._)))
+        return
+    await _send(update, *rendered)
+
+
+async def render_card(
+    context: Context, who: Who, number: str, page: int | None = None
+) -> tuple[str, InlineKeyboardMarkup] | None:
+    """The card's text and buttons at history ``page`` (None: the newest); None if no order."""
     try:
         found = await context.runtime.orders.find(
             who.seller_id or "", number, actor_telegram_id=who.user_id
         )
     except OrderNotFound:
-        await _send(update, escape(refusals.unknown_order(number, who._)))
-        return
+        return None
     async with context.runtime.db.snapshot() as session:
         history = await repositories.history(session, found.id)
         actors = await repositories.first_names(
             session, (e.actor_telegram_id for e in history if e.actor_telegram_id is not None)
         )
-    from bot.domain.lifecycle import Status
-
-    await _send(
-        update,
-        views.card(found, history, who.reader, actors),
-        keyboards.order_actions(found.number, Status(found.status), who._, who.role),
+    shown = order_card.card(found, history, who.reader, page, actors)
+    markup = keyboards.order_actions(
+        found.number, Status(found.status), who._, who.role, page=shown.page, pages=shown.pages
     )
+    return shown.text, markup
 
 
 async def demo(update: Update, context: Context) -> None:

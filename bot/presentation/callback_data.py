@@ -35,6 +35,7 @@ class Step(enum.StrEnum):
 
 _ORDER = re.compile(r"^o:(?P<action>[a-z]{1,16}):(?P<number>[0-9A-Za-z-]{1,40})$")
 _STEP = re.compile(r"^s:(?P<step>[a-z]{1,16})$")
+_HISTORY = re.compile(r"^h:(?P<page>[0-9]{1,3}):(?P<number>[0-9A-Za-z-]{1,40})$")
 
 
 class ForgedCallback(ValueError):
@@ -61,6 +62,35 @@ class OrderCallback:
         return cls(action, match["number"])
 
 
+@dataclass(frozen=True, slots=True)
+class HistoryPage:
+    """A page of an order card's history: ``h:<page>:<number>``."""
+
+    number: str
+    page: int
+
+    def encode(self) -> str:
+        return f"h:{self.page}:{self.number}"
+
+    @classmethod
+    def decode(cls, data: str | None) -> HistoryPage:
+        match = _HISTORY.match(data or "")
+        if match is None:
+            raise ForgedCallback(data)
+        return cls(match["number"], int(match["page"]))
+
+
+def understood(data: str) -> bool:
+    """True for callback data this bot can read back (so a button carrying it works)."""
+    for decode in (OrderCallback.decode, HistoryPage.decode, decode_step):
+        try:
+            decode(data)
+        except ForgedCallback:
+            continue
+        return True
+    return data.startswith(("lang:", "set:"))
+
+
 def step_data(step: Step) -> str:
     return f"s:{step.value}"
 
@@ -77,3 +107,4 @@ def decode_step(data: str | None) -> Step:
 
 ORDER_PATTERN = r"^o:"
 STEP_PATTERN = r"^s:"
+HISTORY_PATTERN = r"^h:"

@@ -16,7 +16,8 @@ from bot.delivery.notify import Recipient
 from bot.domain.deadlines import OrderClock, StallReason
 from bot.domain.lifecycle import Status
 from bot.i18n import translator
-from bot.presentation.callback_data import Action, OrderCallback
+from bot.presentation.callback_data import Action, OrderCallback, understood
+from bot.presentation.limits import MESSAGE_TEXT, visible_length
 from bot.reminders.digest import MAX_LISTED, Stalled
 
 
@@ -101,6 +102,12 @@ def render_digest(stalled: Stalled, to: Recipient, now: datetime) -> tuple[str, 
     lines = [f"⏰ <b>{phrases.header.format(count=stalled.total)}</b>"]
     rows = []
     listed = stalled.orders[:MAX_LISTED]
+    # Room for the lines: the header, the "…and N more" line (its longest) and the footer kept.
+    room = MESSAGE_TEXT - sum(
+        visible_length(line) + 1
+        for line in (lines[0], phrases.more.format(count=stalled.total), phrases.footer)
+    )
+    shown = 0
     for _position, number, clock, reasons in listed:
         why = "; ".join(
             phrases.reasons[reason].format(
@@ -109,10 +116,17 @@ def render_digest(stalled: Stalled, to: Recipient, now: datetime) -> tuple[str, 
             for reason in reasons
         )
         status = clock.status.value
-        lines.append(f"• <b>{escape(number)}</b> ({status}) — {why}")
+        line = f"• <b>{escape(number)}</b> ({status}) — {why}"
+        room -= visible_length(line) + 1
+        if room < 0:
+            break
+        lines.append(line)
+        shown += 1
         action = _action(reasons[0], clock.status)
         # Plain Bot API JSON: a digest can list many orders, and building keyboard objects
         # only to serialise them again is most of the cost of a large sweep.
+        if not understood(OrderCallback(action, number).encode()):
+            continue  # a number buttons cannot carry: the line stays, without buttons
         rows.append(
             [
                 {
@@ -125,7 +139,7 @@ def render_digest(stalled: Stalled, to: Recipient, now: datetime) -> tuple[str, 
                 },
             ]
         )
-    if stalled.total > len(listed):
-        lines.append(phrases.more.format(count=stalled.total - len(listed)))
+    if stalled.total > shown:
+        lines.append(phrases.more.format(count=stalled.total - shown))
     lines.append(phrases.footer)
     return "\n".join(lines), {"inline_keyboard": rows}

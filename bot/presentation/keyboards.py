@@ -6,7 +6,14 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.lifecycle import Status, allowed_next
 from bot.i18n import Gettext
-from bot.presentation.callback_data import Action, OrderCallback, Step, step_data
+from bot.presentation.callback_data import (
+    Action,
+    HistoryPage,
+    OrderCallback,
+    Step,
+    step_data,
+    understood,
+)
 from bot.team.roles import Permission, Role, allows, permission_for
 
 _STATUS_ACTIONS = {
@@ -21,13 +28,23 @@ def _order_button(text: str, action: Action, number: str) -> InlineKeyboardButto
     return InlineKeyboardButton(text, callback_data=OrderCallback(action, number).encode())
 
 
+def _markup(rows: list[list[InlineKeyboardButton]]) -> InlineKeyboardMarkup:
+    """The keyboard without buttons the bot could not read back: an order number outside the
+    shape buttons carry would make data Telegram refuses (over 64 bytes) or the bot ignores."""
+    kept = [
+        [b for b in row if not isinstance(b.callback_data, str) or understood(b.callback_data)]
+        for row in rows
+    ]
+    return InlineKeyboardMarkup([row for row in kept if row])
+
+
 def status_buttons(number: str, current: Status) -> list[InlineKeyboardButton]:
     return [_order_button(s.value, _STATUS_ACTIONS[s], number) for s in allowed_next(current)]
 
 
 def sale(number: str, _: Gettext) -> InlineKeyboardMarkup:
     """The buttons under a new sale: start preparing, or look at the order."""
-    return InlineKeyboardMarkup(
+    return _markup(
         [
             [_order_button(Status.PROCESSING.value, Action.PROCESSING, number)],
             [_order_button(_("Details"), Action.DETAILS, number)],
@@ -36,9 +53,15 @@ def sale(number: str, _: Gettext) -> InlineKeyboardMarkup:
 
 
 def order_actions(
-    number: str, current: Status, _: Gettext, role: Role = Role.OWNER
+    number: str,
+    current: Status,
+    _: Gettext,
+    role: Role = Role.OWNER,
+    page: int = 0,
+    pages: int = 1,
 ) -> InlineKeyboardMarkup:
-    """Everything this account's role may do with an order from its details card."""
+    """Everything this account's role may do with an order from its details card; with several
+    history pages, the buttons to the earlier and later ones."""
     rows = [
         [button]
         for status, button in zip(
@@ -55,12 +78,23 @@ def order_actions(
         rows.append(extras)
     if current in (Status.PROCESSED, Status.PROCESSING, Status.SHIPPED):
         rows.append([_order_button(_("Shipping address"), Action.ADDRESS, number)])
-    return InlineKeyboardMarkup(rows)
+    turns = []
+    if page > 0:
+        turns.append(_page_button(_("◀ Earlier"), number, page - 1))
+    if page < pages - 1:
+        turns.append(_page_button(_("Later ▶"), number, page + 1))
+    if turns:
+        rows.append(turns)
+    return _markup(rows)
+
+
+def _page_button(text: str, number: str, page: int) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text, callback_data=HistoryPage(number, page).encode())
 
 
 def relay_reply(number: str, _: Gettext) -> InlineKeyboardMarkup:
     """Under a relayed buyer message: answer the buyer, or look at the order."""
-    return InlineKeyboardMarkup(
+    return _markup(
         [
             [
                 _order_button(_("Reply"), Action.REPLY, number),
@@ -71,7 +105,7 @@ def relay_reply(number: str, _: Gettext) -> InlineKeyboardMarkup:
 
 
 def open_order(number: str, _: Gettext) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[_order_button(_("Details"), Action.DETAILS, number)]])
+    return _markup([[_order_button(_("Details"), Action.DETAILS, number)]])
 
 
 def skip(_: Gettext) -> InlineKeyboardMarkup:
@@ -104,9 +138,7 @@ def resolution(_: Gettext) -> InlineKeyboardMarkup:
 
 def form_and_cancel(number: str, _: Gettext) -> InlineKeyboardMarkup:
     """Under the shipping checklist: the printable refund form, or leave."""
-    return InlineKeyboardMarkup(
-        [[_order_button(_("Refund form"), Action.FORM, number)], [_cancel(_)]]
-    )
+    return _markup([[_order_button(_("Refund form"), Action.FORM, number)], [_cancel(_)]])
 
 
 def language() -> InlineKeyboardMarkup:

@@ -9,6 +9,7 @@ from html import escape
 from bot.delivery.notify import Message, Recipient
 from bot.domain.lifecycle import Status
 from bot.presentation import keyboards, views
+from bot.presentation.limits import clip
 from bot.presentation.views import Reader
 from storage.models import Order
 
@@ -46,5 +47,5 @@ class Notices:
         text = _(
             "↩️ The buyer of order {number} asks for {kind}: {reason}\n"
             "Settle it with REFUNDED (money returned or item exchanged), or write to the buyer."
-        ).format(number=order.number, kind=wanted, reason=reason)
+        ).format(number=order.number, kind=wanted, reason=clip(reason, views.REASON))
         return escape(text), keyboards.order_actions(order.number, Status(order.status), _)

@@ -12,7 +12,8 @@ from bot.domain.files import safe_filename, send_as_photo, type_for_content_type
 from bot.domain.relay_text import TELEGRAM_TEXT_LIMIT, split_text, utf16_len
 from bot.marketplace import schemas
 from bot.presentation import keyboards
-from bot.presentation.views import Reader
+from bot.presentation.limits import clip
+from bot.presentation.views import ALIAS, Reader
 from bot.relay.incoming import Outgoing
 from storage.models import Order
 
@@ -29,7 +30,7 @@ def render_buyer_message(
         title = _("Message from the marketplace about order {number}")
     else:
         title = _("Message from {buyer} about order {number}")
-    title = title.format(number=order.number, buyer=order.buyer_alias)
+    title = title.format(number=order.number, buyer=clip(order.buyer_alias, ALIAS))
     relayable = [a for a in message.attachments if type_for_content_type(a.content_type)]
     skipped = len(message.attachments) - len(relayable)
     footer: list[str] = []

@@ -1,4 +1,4 @@
-"""What the seller reads: order cards, sale notifications and the Order Status History.
+"""What the seller reads: sale notifications, order lists and the Order Status History.
 
 Everything is HTML (``parse_mode="HTML"``) with the marketplace's values escaped. The buyer's
 name and address appear only in :func:`shipping_address`, which the seller asks for.
@@ -15,9 +15,20 @@ from bot.delivery.notify import Recipient
 from bot.domain.lifecycle import Status
 from bot.i18n import Gettext, translator
 from bot.presentation import formatting
+from bot.presentation.limits import clip
 from storage.models import HistoryEntry, Order
 
 SYNC_MARKS = {"pending": "⏳", "synced": "✅", "refused": "⛔", "remote": "🏪"}
+
+# How much of each unbounded value a message shows (see limits.py): together they keep every
+# message within Telegram's 4,096 characters, whatever the marketplace sends.
+TITLE = 80
+LABEL = 100
+ALIAS = 64
+REASON = 300
+ADDRESS_FIELD = 200
+ITEMS_SHOWN = 8
+ORDERS_LISTED = 25
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,12 +52,22 @@ class Reader(Recipient):
         return formatting.when(moment, self.timezone, self.locale)
 
 
-def _items(order: Order, reader: Reader) -> list[str]:
+def items(order: Order, reader: Reader) -> list[str]:
+    """The order's first items, each title clipped; how many more there are, if any."""
     lines = []
-    for item in order.items:
+    for item in order.items[:ITEMS_SHOWN]:
         price = reader.money(item["unit_price"], order.currency)
-        lines.append(f"• {escape(item['title'])} × {item['quantity']} — {price}")
+        title = escape(clip(item["title"], TITLE))
+        lines.append(f"• {title} × {item['quantity']} — {price}")
+    if len(order.items) > ITEMS_SHOWN:
+        more = reader._("…and {count} more items").format(count=len(order.items) - ITEMS_SHOWN)
+        lines.append(escape(more))
     return lines
+
+
+def delivery_line(order: Order, reader: Reader) -> str:
+    option = clip(order.delivery["label"], LABEL)
+    return escape(reader._("Delivery: {option}").format(option=option))
 
 
 def sale(order: Order, reader: Reader) -> str:
@@ -54,9 +75,9 @@ def sale(order: Order, reader: Reader) -> str:
     _ = reader._
     lines = [
         "🛒 <b>" + escape(_("New sale: order {number}").format(number=order.number)) + "</b>",
-        *_items(order, reader),
+        *items(order, reader),
         escape(_("Total: {total}").format(total=reader.money(order.total, order.currency))),
-        escape(_("Delivery: {option}").format(option=order.delivery["label"])),
+        delivery_line(order, reader),
     ]
     if order.ship_by is not None:
         lines.append(
@@ -68,46 +89,6 @@ def sale(order: Order, reader: Reader) -> str:
 
 def status_line(order: Order, reader: Reader) -> str:
     return reader._("Status: {status}").format(status=order.status)
-
-
-def card(
-    order: Order,
-    history: Sequence[HistoryEntry],
-    reader: Reader,
-    actors: Mapping[int, str | None] | None = None,
-) -> str:
-    """The order's details: items, deadlines, tracking and the full Order Status History.
-
-    ``actors`` names the team's accounts by Telegram id: each change says who made it (for
-    the team only; the marketplace's history never names them).
-    """
-    _ = reader._
-    lines = [
-        "📦 <b>" + escape(_("Order {number}").format(number=order.number)) + "</b>",
-        escape(status_line(order, reader)),
-        escape(_("Buyer: {alias}").format(alias=order.buyer_alias)),
-        escape(_("Placed: {when}").format(when=reader.when(order.placed_at))),
-        *_items(order, reader),
-        escape(_("Total: {total}").format(total=reader.money(order.total, order.currency))),
-        escape(_("Delivery: {option}").format(option=order.delivery["label"])),
-    ]
-    lines.extend(escape(line) for line in deadlines(order, reader))
-    if order.tracking_number:
-        lines.append(escape(_("Tracking number: {number}").format(number=order.tracking_number)))
-    if order.return_requested_at and not order.return_answered_at:
-        lines.append(
-            "↩️ "
-            + escape(
-                _("Return requested ({kind}): {reason}").format(
-                    kind=_("refund") if order.return_kind == "refund" else _("exchange"),
-                    reason=order.return_reason or "",
-                )
-            )
-        )
-    lines.append("")
-    lines.append("<b>" + escape(_("Order Status History")) + "</b>")
-    lines.extend(history_lines(history, reader, actors or {}))
-    return "\n".join(lines)
 
 
 def deadlines(order: Order, reader: Reader) -> list[str]:
@@ -132,7 +113,10 @@ def history_lines(
     history: Sequence[HistoryEntry],
     reader: Reader,
     actors: Mapping[int, str | None] | None = None,
+    comment_limit: int | None = None,
 ) -> list[str]:
+    """The entries, oldest first, each saying who made it when ``actors`` names the team's
+    accounts; each comment cut to ``comment_limit`` when one is given."""
     _ = reader._
     if not history:
         return [escape(_("No changes yet."))]
@@ -147,8 +131,11 @@ def history_lines(
             name = actors.get(entry.actor_telegram_id) or _("a former teammate")
             head += " · " + escape(_("by {name}").format(name=name))
         lines.append(head)
-        if entry.comment:
-            lines.append("   " + escape(entry.comment).replace("\n", "\n   "))
+        comment = entry.comment
+        if comment and comment_limit is not None:
+            comment = clip(comment, comment_limit) if comment_limit else ""
+        if comment:
+            lines.append("   " + escape(comment).replace("\n", "\n   "))
         if entry.sync_state == "pending":
             lines.append("   " + escape(_("waiting to reach the marketplace")))
         elif entry.sync_state == "refused":
@@ -164,7 +151,7 @@ def shipping_address(order: Order, reader: Reader) -> str:
     parts = [ship_to.get("name"), ship_to.get("line1"), ship_to.get("line2")]
     parts.append(f"{ship_to.get('postcode', '')} {ship_to.get('city', '')}".strip())
     parts.append(ship_to.get("country"))
-    body = "\n".join(escape(str(p)) for p in parts if p)
+    body = "\n".join(escape(clip(str(p), ADDRESS_FIELD)) for p in parts if p)
     title = escape(_("Shipping address for order {number}").format(number=order.number))
     return f"<b>{title}</b>\n{body}"
 
@@ -174,7 +161,7 @@ def order_list(orders: Sequence[Order], reader: Reader) -> str:
     if not orders:
         return escape(_("No open orders. New sales will appear here as they come."))
     lines = ["<b>" + escape(_("Open orders")) + "</b>"]
-    for order in orders:
+    for order in orders[:ORDERS_LISTED]:
         line = f"• <b>{escape(order.number)}</b> — {escape(order.status)}"
         line += f" — {reader.money(order.total, order.currency)}"
         if order.ship_by is not None and order.status in (Status.PROCESSED, Status.PROCESSING):
@@ -182,5 +169,8 @@ def order_list(orders: Sequence[Order], reader: Reader) -> str:
                 _("ship by {deadline}").format(deadline=reader.when(order.ship_by))
             )
         lines.append(line)
+    if len(orders) > ORDERS_LISTED:
+        more = _("…and {count} more open orders").format(count=len(orders) - ORDERS_LISTED)
+        lines.append(escape(more))
     lines.append(escape(_("Open one with /order <number>.")))
     return "\n".join(lines)

@@ -46,7 +46,8 @@ def _fill(order: Order, remote: schemas.Order) -> None:
         placed_at=remote.placed_at,
         preparation_days=remote.preparation_days,
     )
-    order.buyer_alias = remote.buyer.alias
+    # The marketplace sets no length on an alias; the column holds 100 (and shows far fewer).
+    order.buyer_alias = remote.buyer.alias[:100]
     order.ship_to = remote.ship_to.model_dump(mode="json") if remote.ship_to else None
     if remote.tracking_number:
         order.tracking_number = remote.tracking_number
