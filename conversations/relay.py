@@ -38,7 +38,7 @@ from telegram.ext import (
 )
 
 from bot.domain.files import FileRefusal, FileRefused, check_size, safe_filename
-from bot.domain.masking import mask_contacts
+from bot.domain.masking import mask_continuing
 from bot.domain.relay_text import MARKETPLACE_TEXT_LIMIT
 from bot.presentation import keyboards, refusals
 from bot.presentation import saved_replies as saved_view
@@ -102,7 +102,7 @@ async def take_message(update: Update, context: Context) -> None:
         return
     _ = who._
     try:
-        await context.runtime.replies.writable(
+        order = await context.runtime.replies.writable(
             who.seller_id or "", number, actor_telegram_id=who.user_id
         )
     except NotAllowed as refusal:
@@ -116,7 +116,8 @@ async def take_message(update: Update, context: Context) -> None:
         await _answer(message, escape(content.refusal_text(reason, _)))
         raise ApplicationHandlerStop
     exposed = content.exposed(message)
-    masked = mask_contacts(exposed.text)
+    # A number split over messages: "0888", then "123 456".
+    masked = mask_continuing(exposed.text, await context.runtime.replies.earlier_texts(order.id))
     text = masked.text.strip()
     if len(text) > MARKETPLACE_TEXT_LIMIT:
         await _answer(message, escape(content.too_long_text(len(text), _)))

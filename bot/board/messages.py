@@ -11,8 +11,8 @@ from collections.abc import Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.masking import mask_contacts
 from bot.marketplace import schemas
+from bot.relay.earlier import masked_buyer_text
 from storage.models import Order, OrderMessage
 
 BuyerMessageHook = Callable[[AsyncSession, schemas.Message, Order], Awaitable[None]]
@@ -28,7 +28,7 @@ async def keep_buyer_message(session: AsyncSession, message: schemas.Message, or
             order_id=order.id,
             seller_id=order.seller_id,
             author=message.author,
-            text=mask_contacts(message.text).text,
+            text=(await masked_buyer_text(session, message, order)).text,
             attachments=len(message.attachments),
             sent_at=message.sent_at,
         )

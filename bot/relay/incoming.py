@@ -6,8 +6,9 @@ with ``relay=`` so each sent Telegram message is recorded in ``RelayLink`` and a
 to it finds its way back to the buyer.
 
 What the seller gets: a header naming the order and the buyer's alias, the text with contact
-details hidden, split over several messages when long, then each attachment as a photo or a
-document with a "Reply" button. Attachments are fetched from the marketplace only when the
+details hidden (also the rest of one begun in the buyer's last messages: ``bot.relay.earlier``),
+split over several messages when long, then each attachment as a photo or a document with a
+"Reply" button. Attachments are fetched from the marketplace only when the
 outbox sends them (:meth:`BuyerRelay.load_attachment`), checked by their bytes and re-encoded
 without metadata, under names like ``order-100234-photo-1.jpg``. Files whose declared type is not
 on the allow-list are not relayed; the seller is told how many there were. While the
@@ -30,9 +31,9 @@ from bot.domain.files import (
     FileRefusal,
     FileRefused,
 )
-from bot.domain.masking import mask_contacts
 from bot.marketplace import Marketplace, MarketplaceUnavailable, schemas
 from bot.relay.cleaning import clean_file
+from bot.relay.earlier import masked_buyer_text
 from storage import repositories
 from storage.models import Order
 
@@ -67,7 +68,7 @@ class BuyerRelay:
     ) -> None:
         """Queue the buyer's message for every account linked to the order's seller."""
         seller = await repositories.seller(session, order.seller_id)
-        masked = mask_contacts(message.text).text
+        masked = (await masked_buyer_text(session, message, order)).text
         relay = {"order_id": order.id, "marketplace_message_id": message.id}
         for account in await repositories.seller_accounts(session, order.seller_id):
             to = recipient_for(account, seller, self._defaults)

@@ -35,6 +35,7 @@ from bot.marketplace import (
     MarketplaceUnavailable,
 )
 from bot.relay.cleaning import clean_file
+from bot.relay.earlier import SELLER_MESSAGE, earlier_seller_texts
 from bot.sync.marketplace_outbox import Record
 from bot.sync.orders import Notice, OrderNotFound
 from bot.team.access import NotAMember, authorise
@@ -45,7 +46,7 @@ from storage.models import MarketplaceOutbox, Order
 
 log = logging.getLogger(__name__)
 
-KIND = "message"
+KIND = SELLER_MESSAGE
 
 Download = Callable[[str], Awaitable[bytes]]
 
@@ -99,6 +100,11 @@ class Replies:
         if order is None:
             raise OrderNotFound(number)
         return order
+
+    async def earlier_texts(self, order_id: str) -> list[str]:
+        """The seller's last messages to the order's buyer, oldest first, as the buyer got them."""
+        async with self._db.snapshot() as session:
+            return await earlier_seller_texts(session, order_id, self._clock())
 
     async def queue(
         self,
