@@ -13,7 +13,7 @@ from bot.domain.lifecycle import Status
 from bot.i18n import Gettext
 from bot.presentation import keyboards, order_card, refusals, views
 from bot.sync.orders import OrderNotFound
-from bot.team.linking import LinkRefusal, LinkRefused
+from bot.team.linking import FAILED_CODES_WINDOW, LinkRefusal, LinkRefused
 from bot.team.roles import Role
 from handlers.context import Context
 from handlers.who import Who, identify
@@ -84,6 +84,10 @@ async def start(update: Update, context: Context) -> None:
                 LinkRefusal.USED: _(
                     "That link code was already used. Each code links one account."
                 ),
+                LinkRefusal.THROTTLED: _(
+                    "Too many link codes that did not work. Wait {minutes} minutes, "
+                    "then send the code again."
+                ).format(minutes=int(FAILED_CODES_WINDOW.total_seconds() // 60)),
             }
             await _send(update, escape(texts[refusal.reason]))
             return

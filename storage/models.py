@@ -138,6 +138,17 @@ class LinkCode(Base):
     role: Mapped[str] = mapped_column(String(16), default="owner", server_default="owner")
 
 
+class LinkAttempt(Base):
+    """A /start code that linked nothing, kept a while so that guessing codes is slowed down."""
+
+    __tablename__ = "link_attempts"
+    __table_args__ = (Index("ix_link_attempts_user_id", "user_id", "attempted_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    attempted_at: Mapped[datetime]
+
+
 class Order(Base):
     """The local replica of a marketplace order, plus what only the bot tracks about it."""
 

@@ -16,14 +16,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.team.roles import Role
 from storage import repositories
 from storage.database import Database
-from storage.models import LinkCode, TelegramAccount
+from storage.models import LinkAttempt, LinkCode, TelegramAccount
 
 CODE_LIFETIME = timedelta(hours=24)
+#: codes that linked nothing, per Telegram account and window, before /start stops trying:
+#: cheap insurance beside the codes' 80 bits
+MAX_FAILED_CODES = 5
+FAILED_CODES_WINDOW = timedelta(minutes=10)
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
@@ -31,6 +36,7 @@ class LinkRefusal(enum.StrEnum):
     UNKNOWN = "unknown"
     EXPIRED = "expired"
     USED = "used"
+    THROTTLED = "throttled"
 
 
 class LinkRefused(Exception):
@@ -51,6 +57,28 @@ class IssuedCode:
 
 def hash_code(code: str) -> str:
     return hashlib.sha256(code.strip().upper().encode()).hexdigest()
+
+
+def _refusal(link: LinkCode | None, now: datetime) -> LinkRefusal | None:
+    if link is None:
+        return LinkRefusal.UNKNOWN
+    if link.used_at is not None:
+        return LinkRefusal.USED
+    if link.expires_at <= now:
+        return LinkRefusal.EXPIRED
+    return None
+
+
+async def _recent_failures(session: AsyncSession, user_id: int, now: datetime) -> int:
+    """Failed codes of this account within the window; older ones are forgotten here."""
+    since = now - FAILED_CODES_WINDOW
+    await session.execute(
+        delete(LinkAttempt).where(LinkAttempt.user_id == user_id, LinkAttempt.attempted_at < since)
+    )
+    count = await session.scalar(
+        select(func.count()).select_from(LinkAttempt).where(LinkAttempt.user_id == user_id)
+    )
+    return int(count or 0)
 
 
 class Linker:
@@ -93,16 +121,21 @@ class Linker:
         telegram_locale: str | None,
         first_name: str | None = None,
     ) -> str:
-        """Link the account with ``code`` in the role the code carries; returns the seller id."""
+        """Link the account with ``code`` in the role the code carries; returns the seller id.
+
+        After :data:`MAX_FAILED_CODES` codes that linked nothing within
+        :data:`FAILED_CODES_WINDOW`, every code is refused until the oldest failure ages out.
+        """
         now = self._clock()
         async with self._db.transaction() as session:
+            if await _recent_failures(session, user_id, now) >= MAX_FAILED_CODES:
+                raise LinkRefused(LinkRefusal.THROTTLED)
             link = await session.get(LinkCode, hash_code(code))
-            if link is None:
-                raise LinkRefused(LinkRefusal.UNKNOWN)
-            if link.used_at is not None:
-                raise LinkRefused(LinkRefusal.USED)
-            if link.expires_at <= now:
-                raise LinkRefused(LinkRefusal.EXPIRED)
+            refusal = _refusal(link, now)
+            if refusal is not None or link is None:
+                session.add(LinkAttempt(user_id=user_id, attempted_at=now))
+                await session.commit()
+                raise LinkRefused(refusal or LinkRefusal.UNKNOWN)
             link.used_at = now
             link.used_by = user_id
             account = await self._link(

@@ -1,0 +1,34 @@
+"""Failed /start codes, counted per Telegram account to throttle guessing.
+
+Revision ID: 0003b
+Revises: 0007
+Create Date: 2026-12-03 10:15:00.000000
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0003b"
+down_revision = "0007"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "link_attempts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.BigInteger(), nullable=False),
+        sa.Column("attempted_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_link_attempts")),
+    )
+    op.create_index(
+        "ix_link_attempts_user_id", "link_attempts", ["user_id", "attempted_at"], unique=False
+    )
+
+
+def downgrade() -> None:
+    op.drop_index("ix_link_attempts_user_id", table_name="link_attempts")
+    op.drop_table("link_attempts")
