@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, not_, or_, select
+from sqlalchemy import and_, func, not_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.notify import Recipient, SellerDefaults, recipient_for
@@ -100,10 +100,6 @@ async def viewer(
     return Viewer(user_id, account.seller_id, recipient)
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 async def board(
     session: AsyncSession,
     seller_id: str,
@@ -130,19 +126,15 @@ async def board(
         Order.status.in_(statuses),
         not_(and_(Order.status == Status.COMPLETE.value, Order.delivered_at.is_not(None))),
     )
-    if q:
-        pattern = _escape_like(q.strip().lower())
-        query = query.where(
-            or_(
-                Order.number.like(pattern + "%", escape="\\"),
-                func.lower(Order.buyer_alias).like("%" + pattern + "%", escape="\\"),
-            )
-        )
-    rows = (await session.execute(query.limit(LIST_LIMIT))).all()
+    rows = (await session.execute(query)).all()
     waiting = await _waiting(session, seller_id)
     day_ends = end_of_local_day(now, tz)
     found = []
+    wanted = q.strip().casefold() if q else None
     for order_id, number, state, ship_by, deliver_by, delivered_at, alias, total, cur in rows:
+        # matched here, not in SQL: SQLite's lower() leaves Cyrillic as it is
+        if wanted and not (number.startswith(wanted) or wanted in alias.casefold()):
+            continue
         group = need(Status(state), ship_by, delivered_at, now, day_ends)
         if group is None:
             continue
@@ -162,7 +154,7 @@ async def board(
     rank = {group: n for n, group in enumerate(NEED_ORDER)}
     far = datetime.max.replace(tzinfo=now.tzinfo)
     found.sort(key=lambda r: (rank[r.need], r.ship_by or r.deliver_by or far, r.number))
-    return found
+    return found[:LIST_LIMIT]
 
 
 async def _waiting(session: AsyncSession, seller_id: str) -> set[str]:

@@ -60,7 +60,7 @@ def _row(row: BoardRow, reader: Reader) -> str:
     return (
         f'<li><a class="order" data-view href="view/orders/{quote(row.number)}"'
         f' data-number="{escape(row.number)}">'
-        f'<span class="num">{escape(row.number)}</span>{badge}'
+        f'<span><span class="num">{escape(row.number)}</span>{badge}</span>'
         f'<span class="status">{escape(row.status.value)}</span>'
         f'<span class="meta">{escape(row.buyer_alias)} · '
         f"{escape(reader.money(row.total, row.currency))}</span>"
