@@ -92,7 +92,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 async def _run(settings: Settings) -> int:
-    from bot.app import Runtime, serve
+    from bot.app import Runtime
+    from bot.serving import serve
 
     runtime = Runtime(settings, token=settings.require_bot_token())
     await serve(runtime, apply_migrations=runtime.db.is_sqlite)

@@ -16,7 +16,8 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.app import Runtime, serve
+from bot.app import Runtime
+from bot.serving import serve
 from bot.settings import load_settings
 from testkit.ports import free_port
 from testkit.telegram_stub import StubUser, TelegramStub
