@@ -30,7 +30,7 @@ async def test_an_unexpected_error_tells_the_seller_and_alerts_the_operators_onc
     await link_demo_seller(seller)
     order, _ = await paid_demo_order(watched_bot, seller)
 
-    async def unreachable(*args: object) -> None:
+    async def unreachable(*args: object, **kwargs: object) -> None:
         raise RuntimeError("replica unreachable")
 
     monkeypatch.setattr(watched_bot.rt.orders, "find", unreachable)
