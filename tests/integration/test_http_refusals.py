@@ -17,6 +17,8 @@ from tests.integration.test_webhook_receiver import SECRET, signed
 
 TELEGRAM_SECRET = "telegram-webhook-secret_1"
 NESTED = b'{"update_id": 1, "message": ' + b"[" * 200_000 + b"]" * 200_000 + b"}"
+#: deep enough for any parser, small enough for the board's 16 kB limit on a change
+NESTED_SMALL = b'{"status": ' + b"[" * 5_000 + b"]" * 5_000 + b"}"
 
 
 @pytest.fixture
@@ -87,3 +89,27 @@ async def test_a_seller_id_with_dots_inside_is_still_a_seller_id(
         "/admin/sellers/shop.v2..eu/link-codes", headers={"Authorization": f"Bearer {ADMIN}"}
     )
     assert response.status_code == 201
+
+
+async def test_deeply_nested_json_to_the_boards_status_change_is_a_4xx(
+    webhook_mode: httpx.AsyncClient, database_url: str
+) -> None:
+    from storage.database import Database
+    from testkit.board_orders import add_orders, add_sellers, link, order_row
+    from testkit.webapp import init_data
+    from tests.integration.test_http_api import TOKEN
+
+    db = Database(database_url)
+    try:
+        await add_sellers(db, "shop-deep")
+        await link(db, 601, "shop-deep", locale="en")
+        await add_orders(db, [order_row("shop-deep", "300001")])
+    finally:
+        await db.dispose()
+    raw = init_data(TOKEN, 601, auth_date=datetime.now(UTC), language_code="en")
+    response = await webhook_mode.post(
+        "/app/api/orders/300001/status",
+        content=NESTED_SMALL,
+        headers={"Authorization": f"tma {raw}", "content-type": "application/json"},
+    )
+    assert 400 <= response.status_code < 500
