@@ -20,6 +20,7 @@ from bot.presentation.callback_data import HISTORY_PATTERN, Action
 from bot.presentation.team import TEAM_PATTERN
 from conversations import relay, relay_saved, status_change
 from conversations import saved_replies as saved_replies_flow
+from conversations.steady import steadied
 from handlers import callbacks, commands, documents, private_only, settings, team
 from handlers import saved_replies as saved_replies_handlers
 from handlers.context import Context
@@ -47,8 +48,9 @@ def register(
         CommandHandler("language", commands.language),
         CallbackQueryHandler(commands.choose_language, pattern=r"^lang:"),
         # Multi-step flows come before the one-shot commands so their steps win.
-        status_change.build(),
-        saved_replies_flow.build(),
+        # Each flow's steps are made steady: a failing step answers and keeps the flow.
+        steadied(status_change.build()),
+        steadied(saved_replies_flow.build()),
         *(extra_conversations or []),
         # One-shot commands for linked sellers (each checks the link itself).
         CommandHandler("orders", commands.orders),

@@ -42,7 +42,6 @@ from bot.presentation.callback_data import Action, ForgedCallback, OrderCallback
 from bot.presentation.limits import clip
 from bot.sync.orders import Notice, OrderNotFound
 from bot.team.roles import NotAllowed
-from conversations.steady import steady
 from handlers.context import Context
 from handlers.who import Who, identify
 from storage.models import Order
@@ -392,25 +391,25 @@ def build() -> ConversationHandler[Context]:
         return ConversationHandler(
             entry_points=[
                 CallbackQueryHandler(
-                    steady(start_from_button), pattern=r"^o:(processing|shipped|complete|refunded):"
+                    start_from_button, pattern=r"^o:(processing|shipped|complete|refunded):"
                 ),
-                CommandHandler(list(_COMMANDS), steady(start_from_command)),
+                CommandHandler(list(_COMMANDS), start_from_command),
             ],
             states={
-                TRACKING: [MessageHandler(text, steady(got_tracking))],
-                RESOLUTION: [steps(steady(got_resolution), pattern=r"^s:(refund|exchange)$")],
-                NOTE: [MessageHandler(text, steady(got_note))],
+                TRACKING: [MessageHandler(text, got_tracking)],
+                RESOLUTION: [steps(got_resolution, pattern=r"^s:(refund|exchange)$")],
+                NOTE: [MessageHandler(text, got_note)],
                 COMMENT: [
-                    MessageHandler(text, steady(got_comment)),
-                    steps(steady(skip_comment), pattern=r"^s:skip$"),
+                    MessageHandler(text, got_comment),
+                    steps(skip_comment, pattern=r"^s:skip$"),
                 ],
-                CONFIRM: [steps(steady(confirm), pattern=r"^s:confirm$")],
+                CONFIRM: [steps(confirm, pattern=r"^s:confirm$")],
             },
             fallbacks=[
-                CommandHandler("cancel", steady(cancel)),
-                steps(steady(cancel), pattern=r"^s:cancel$"),
-                MessageHandler(filters.ALL & ~filters.COMMAND, steady(stray)),
-                steps(steady(stray), pattern=r"^s:"),
+                CommandHandler("cancel", cancel),
+                steps(cancel, pattern=r"^s:cancel$"),
+                MessageHandler(filters.ALL & ~filters.COMMAND, stray),
+                steps(stray, pattern=r"^s:"),
             ],
             allow_reentry=True,
             name="status_change",

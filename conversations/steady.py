@@ -1,5 +1,7 @@
 """A flow's step that fails leaves the seller where they were: one line, and the same step.
 
+The composition root makes every conversation steady (:func:`steadied`), in one place.
+
 ConversationHandler ends nothing when a callback returns None, so a step wrapped by
 :func:`steady` that raises keeps the flow's state (and the answers in ``user_data``); the error
 is logged and reported to the operators as any other, and the seller hears one translated line
@@ -14,6 +16,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import Update
+from telegram.ext import ConversationHandler
 
 from bot import metrics
 from handlers.context import Context
@@ -21,14 +24,14 @@ from handlers.errors import apologise, report_to_admins
 
 log = logging.getLogger(__name__)
 
-Step = Callable[[Update, Context], Coroutine[Any, Any, int | None]]
+Step = Callable[[Update, Context], Coroutine[Any, Any, object]]
 
 
 def steady(step: Step) -> Step:
     """``step``, answering and keeping the current state when it raises."""
 
     @functools.wraps(step)
-    async def guarded(update: Update, context: Context) -> int | None:
+    async def guarded(update: Update, context: Context) -> object:
         try:
             return await step(update, context)
         except Exception as error:
@@ -38,4 +41,18 @@ def steady(step: Step) -> Step:
             await report_to_admins(context, error)
             return None
 
+    guarded.steady = True  # type: ignore[attr-defined]
     return guarded
+
+
+def steadied(conversation: ConversationHandler[Context]) -> ConversationHandler[Context]:
+    """``conversation`` with every step (entry points, states, fallbacks) made :func:`steady`."""
+    handlers = [
+        *conversation.entry_points,
+        *(h for state in conversation.states.values() for h in state),
+        *conversation.fallbacks,
+    ]
+    for handler in handlers:
+        if not getattr(handler.callback, "steady", False):
+            handler.callback = steady(handler.callback)
+    return conversation
