@@ -16,6 +16,8 @@ import random
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from storage.database import Database
 from testkit.marketplace_stub import MarketplaceStub, new_webhook_secret
 from testkit.ports import free_port
@@ -24,6 +26,9 @@ from testkit.telegram_stub import StubUser, TelegramStub
 from testkit.work import unfinished
 from tests.e2e.conftest import ADMIN_TOKEN
 from tests.e2e.helpers import sale_numbers, skip_comment_and_confirm
+
+#: about a minute of kill -9 rounds: outside the fast loop (pytest -m "not slow")
+pytestmark = pytest.mark.slow
 
 TOKEN = "123456:CRASH-test-token"
 SELLER = "shop-crash"

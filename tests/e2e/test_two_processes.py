@@ -28,9 +28,12 @@ from tests.conftest import TEST_DATABASE_URL
 from tests.e2e.conftest import ADMIN_TOKEN
 from tests.e2e.helpers import sale_numbers
 
-pytestmark = pytest.mark.skipif(
-    not TEST_DATABASE_URL, reason="several processes share a database only on PostgreSQL"
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not TEST_DATABASE_URL, reason="several processes share a database only on PostgreSQL"
+    ),
+]
 
 TOKEN = "123456:TWO-processes-token"
 SECRET = new_webhook_secret()

@@ -76,6 +76,7 @@ def served(tmp_path: Path) -> Iterator[str]:
     thread.join(10)
 
 
+@pytest.mark.slow
 def test_no_route_answers_5xx_or_off_contract(served: str) -> None:
     schema = schemathesis.openapi.from_url(f"{served}/openapi.json")
     operations = [result.ok() for result in schema.get_all_operations()]

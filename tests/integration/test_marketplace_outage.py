@@ -24,6 +24,8 @@ from testkit.clock import Clock
 from testkit.marketplace_stub import MarketplaceStub
 from tests.e2e.helpers import TRACKING
 
+pytestmark = pytest.mark.slow
+
 SELLER = "seller-outage"
 CHAT = 7001
 OUTAGE = timedelta(minutes=10)
