@@ -41,10 +41,12 @@ from bot.presentation.digest import render_digest
 from bot.presentation.menus import command_menu
 from bot.presentation.notices import Notices
 from bot.presentation.relayed import render_buyer_message
+from bot.relay.files import FileChecker
 from bot.relay.incoming import BuyerRelay
 from bot.relay.replies import Replies, telegram_download
 from bot.reminders.sweep import Reminders
 from bot.routing import register
+from bot.scanning.pool import ScanPool
 from bot.settings import Settings
 from bot.sync.events import EventProcessor
 from bot.sync.inbox import WebhookReceiver
@@ -133,7 +135,9 @@ class Runtime:
             builder = builder.updater(None)
         self.application: Application = builder.build()
         notices = Notices()
-        self.relay = BuyerRelay(self.marketplace, self.defaults, render_buyer_message)
+        # Every relayed file is read and covered in a worker process, never in this one.
+        self.files = FileChecker(ScanPool(workers=1))
+        self.relay = BuyerRelay(self.marketplace, self.defaults, render_buyer_message, self.files)
         # Outbox rows a sender claimed stay its own this long (a crashed sender's, too).
         claims = timedelta(seconds=settings.lease_seconds or CLAIM_LEASE.total_seconds())
         self.sender = TelegramSender(
@@ -163,6 +167,7 @@ class Runtime:
             self.db,
             self.marketplace,
             functools.partial(telegram_download, self.application.bot),
+            self.files,
             wake_dispatcher=self.dispatcher.wake,
         )
         self.dispatcher.kinds["message"] = self.replies.deliver
@@ -210,6 +215,7 @@ class Runtime:
             log.warning("could not set the chat's command menu: %s", exc)
 
     async def aclose(self) -> None:
+        await self.files.aclose()
         await self.marketplace.aclose()
         if self.sandbox is not None:
             await self.sandbox.aclose()

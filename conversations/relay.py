@@ -10,8 +10,10 @@ Two ways in (see relay.mmd):
   status change started meanwhile gets its answers. The step lasts at most ``COMPOSE_TTL``.
 
 What is sent: the text or caption with hidden link targets written out and contact details
-masked (the seller is told what was hidden and why), and the photo or document, downloaded to
-check what it really is (see ``bot.domain.files``). It is queued as one marketplace outbox row;
+masked (the seller is told what was hidden and why), and the photo or document, downloaded and
+read in the scanning pool (``bot.relay.files``): the seller is told what was covered in it ("in
+your photo: phone numbers"), and a file that cannot be checked is refused with one line, before
+anything is queued. It is queued as one marketplace outbox row;
 the seller's "⏳" notice turns into "✅" once the marketplace has it. Refused content (contact
 cards, locations, voice, video, stickers…) gets one translated line; nothing is ever forwarded.
 
@@ -42,8 +44,8 @@ from bot.domain.masking import mask_continuing
 from bot.domain.relay_text import MARKETPLACE_TEXT_LIMIT
 from bot.presentation import keyboards, refusals
 from bot.presentation import saved_replies as saved_view
-from bot.relay.cleaning import clean_file
 from bot.relay.replies import AlreadyQueued, OutgoingFile
+from bot.scanning.jobs import Scanned
 from bot.sync.orders import Notice, OrderNotFound
 from bot.team.roles import NotAllowed
 from conversations import relay_content as content
@@ -123,7 +125,7 @@ async def take_message(update: Update, context: Context) -> None:
         await _answer(message, escape(content.too_long_text(len(text), _)))
         raise ApplicationHandlerStop
     try:
-        files = await _files(message, context, number)
+        files, covered = await _files(message, context, number)
     except FileRefused as refused:
         await _answer(message, escape(content.file_refusal_text(refused, _)))
         raise ApplicationHandlerStop from None
@@ -132,6 +134,8 @@ async def take_message(update: Update, context: Context) -> None:
     hidden = exposed.hidden | masked.kinds
     if hidden:
         await _answer(message, escape(content.hidden_text(hidden, _)))
+    if covered is not None:
+        await _answer(message, escape(content.covered_text(covered, _)))
     await _queue(context, who, message, number, text, files)
     _after_sent(context, message)
     raise ApplicationHandlerStop
@@ -163,14 +167,17 @@ async def _queue(
         await notice.edit_text(escape(refusals.unknown_order(number, _)))
 
 
-async def _files(message: Message, context: Context, number: str) -> list[OutgoingFile]:
-    """The message's photo or document, checked by its bytes; empty when it has none."""
+async def _files(
+    message: Message, context: Context, number: str
+) -> tuple[list[OutgoingFile], Scanned | None]:
+    """The message's photo or document, read and covered in the scanning pool, and what was
+    covered in it (None when nothing was); no files when it has none."""
     if message.photo:
         source: Any = message.photo[-1]
     elif message.document is not None:
         source = message.document
     else:
-        return []
+        return [], None
     check_size(source.file_size)
     try:
         telegram_file = await context.bot.get_file(source.file_id)
@@ -180,10 +187,11 @@ async def _files(message: Message, context: Context, number: str) -> list[Outgoi
         raise FileRefused(reason, exc.message) from exc
     check_size(telegram_file.file_size)
     data = bytes(await telegram_file.download_as_bytearray())
-    cleaned = clean_file(data)
-    check_size(len(cleaned.data))
-    name = safe_filename(number, 1, cleaned.file_type)
-    return [OutgoingFile(source.file_id, name, cleaned.content_type)]
+    scanned = await context.runtime.files.check(data)
+    check_size(len(scanned.data))
+    name = safe_filename(number, 1, scanned.file_type)
+    files = [OutgoingFile(source.file_id, name, scanned.content_type)]
+    return files, scanned if scanned.covered else None
 
 
 async def _target(

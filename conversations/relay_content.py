@@ -25,7 +25,10 @@ from telegram.ext import filters
 
 from bot.domain.files import (
     JPEG,
+    MAX_IMAGE_PIXELS,
+    MAX_PDF_PAGES,
     MEGABYTE,
+    PDF,
     SELLER_FILE_LIMIT,
     FileRefusal,
     FileRefused,
@@ -33,6 +36,7 @@ from bot.domain.files import (
 from bot.domain.masking import MASK, ContactKind
 from bot.domain.relay_text import MARKETPLACE_TEXT_LIMIT, Entity, Exposed, expose_hidden
 from bot.i18n import Gettext
+from bot.scanning.jobs import Scanned
 
 
 class Refusal(enum.StrEnum):
@@ -146,7 +150,10 @@ def file_refusal_text(refused: FileRefused, _: Gettext) -> str:
             "(Telegram's and the marketplace's limit)."
         ).format(limit=limit)
     if refused.reason is FileRefusal.UNREADABLE:
-        return _("That picture could not be read. Send it again as a photo.")
+        return _("That file could not be read: it is damaged or not what it says it is.")
+    special = _file_refusals(_)
+    if refused.reason in special:
+        return special[refused.reason]
     if refused.detail == "HEIC":
         return _(
             "HEIC pictures are not passed on. Send the picture as a photo (not as a file) "
@@ -158,15 +165,45 @@ def file_refusal_text(refused: FileRefused, _: Gettext) -> str:
     )
 
 
-def too_long_text(length: int, _: Gettext) -> str:
-    return _(
-        "That message has {length} characters; a message to the buyer holds at most {limit}. "
-        "Shorten it, or send it in two parts."
-    ).format(length=length, limit=MARKETPLACE_TEXT_LIMIT)
+def _file_refusals(_: Gettext) -> dict[FileRefusal, str]:
+    megapixels = MAX_IMAGE_PIXELS // 1_000_000
+    return {
+        FileRefusal.TOO_MANY_PIXELS: _(
+            "That picture is too large: up to {megapixels} megapixels are passed on."
+        ).format(megapixels=megapixels),
+        FileRefusal.TOO_MANY_PAGES: _(
+            "That PDF has too many pages: up to {pages} are passed on. Split it."
+        ).format(pages=MAX_PDF_PAGES),
+        FileRefusal.ANIMATED: _("Animated pictures are not passed on. Send a still photo."),
+        FileRefusal.ENCRYPTED: _(
+            "That PDF is encrypted or has a password, so it cannot be checked for contact "
+            "details. Send it without the password."
+        ),
+        FileRefusal.SCRIPT: _(
+            "That PDF contains JavaScript, which is not passed on. Save or print it as a "
+            "plain PDF and send it again."
+        ),
+        FileRefusal.UNCHECKED: _(
+            "That file could not be checked for contact details in time, so it was not sent. "
+            "Try again, or send a smaller file."
+        ),
+    }
 
 
-def hidden_text(kinds: Iterable[ContactKind], _: Gettext) -> str:
-    """Tell the seller what was hidden from their message, and why."""
+def covered_text(scanned: Scanned, _: Gettext) -> str:
+    """Tell the seller what was covered in their file before it goes to the buyer."""
+    what = _kind_names(scanned.covered, _)
+    if scanned.file_type == PDF:
+        text = _(
+            "🔒 Covered in your PDF: {what}. The buyer gets it as pictures of its pages, "
+            "with black boxes over them."
+        )
+    else:
+        text = _("🔒 Covered in your photo: {what}. The buyer gets it with black boxes over them.")
+    return text.format(what=what)
+
+
+def _kind_names(kinds: Iterable[ContactKind], _: Gettext) -> str:
     names = {
         ContactKind.PHONE: _("phone numbers"),
         ContactKind.EMAIL: _("e-mail addresses"),
@@ -177,7 +214,19 @@ def hidden_text(kinds: Iterable[ContactKind], _: Gettext) -> str:
         ContactKind.ADDRESS: _("street addresses"),
     }
     found = set(kinds)
-    what = ", ".join(names[kind] for kind in ContactKind if kind in found)
+    return ", ".join(names[kind] for kind in ContactKind if kind in found)
+
+
+def too_long_text(length: int, _: Gettext) -> str:
+    return _(
+        "That message has {length} characters; a message to the buyer holds at most {limit}. "
+        "Shorten it, or send it in two parts."
+    ).format(length=length, limit=MARKETPLACE_TEXT_LIMIT)
+
+
+def hidden_text(kinds: Iterable[ContactKind], _: Gettext) -> str:
+    """Tell the seller what was hidden from their message, and why."""
+    what = _kind_names(kinds, _)
     return _(
         "🔒 Hidden from your message: {what}. The marketplace forbids exchanging contact "
         "details, so the buyer sees {mask} in their place."

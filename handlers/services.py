@@ -10,6 +10,7 @@ from typing import Protocol
 
 from bot.delivery.notify import SellerDefaults
 from bot.marketplace.sandbox.marketplace import SandboxMarketplace
+from bot.relay.files import FileChecker
 from bot.relay.replies import Replies
 from bot.settings import Settings
 from bot.sync.orders import OrderService
@@ -34,6 +35,9 @@ class Services(Protocol):
 
     @property
     def replies(self) -> Replies: ...
+
+    @property
+    def files(self) -> FileChecker: ...
 
     @property
     def linker(self) -> Linker: ...

@@ -15,6 +15,7 @@ import random
 import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -26,6 +27,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from bot import metrics
 from bot.delivery.rate_limit import ChatRateLimiter
 from bot.delivery.worker import Worker
+from bot.domain.files import FileRefused
 from storage.database import Database
 from storage.models import RelayLink, TelegramAccount, TelegramOutbox
 
@@ -35,7 +37,18 @@ LEASE = timedelta(seconds=60)
 MAX_BACKOFF = 300.0
 MAX_REQUEST_ERRORS = 3
 
-LoadAttachment = Callable[[Mapping[str, Any]], Awaitable[bytes]]
+
+@dataclass(frozen=True, slots=True)
+class LoadedAttachment:
+    """An attachment's bytes as they may be sent, and whether anything in them was covered."""
+
+    data: bytes
+    covered: bool = False
+
+
+#: Raises :class:`FileRefused` for a file that may not be sent (then the row's
+#: ``refused_note``, when it has one, is sent in its place).
+LoadAttachment = Callable[[Mapping[str, Any]], Awaitable[LoadedAttachment]]
 
 
 def _now() -> datetime:
@@ -244,8 +257,22 @@ class TelegramSender:
         if attachment is not None:
             if self.load_attachment is None:
                 raise RuntimeError("no attachment loader configured")
-            data = await self.load_attachment(attachment)
-            upload = InputFile(data, filename=str(attachment.get("filename") or "file"))
+            try:
+                loaded = await self.load_attachment(attachment)
+            except FileRefused:
+                note = attachment.get("refused_note")
+                if not note:
+                    raise
+                # The file is never sent unchecked: the chat gets one line in its place.
+                return await bot.send_message(
+                    chat_id=params["chat_id"],
+                    text=str(note),
+                    parse_mode=params.get("parse_mode"),
+                    reply_markup=params.get("reply_markup"),
+                )
+            if loaded.covered and attachment.get("covered_note"):
+                params["caption"] = f"{params.get('caption') or ''}\n{attachment['covered_note']}"
+            upload = InputFile(loaded.data, filename=str(attachment.get("filename") or "file"))
             if attachment.get("as") == "photo":
                 return await bot.send_photo(photo=upload, **params)
             return await bot.send_document(document=upload, **params)

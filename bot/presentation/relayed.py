@@ -4,6 +4,7 @@ with a "Reply" button. Implements :class:`bot.relay.incoming.RenderBuyerMessage`
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from html import escape
 from typing import Any
 
@@ -34,10 +35,9 @@ def render_buyer_message(
     relayable = [a for a in message.attachments if type_for_content_type(a.content_type)]
     skipped = len(message.attachments) - len(relayable)
     footer: list[str] = []
+    hidden_note = "🔒 " + _("Contact details were hidden: the marketplace forbids exchanging them.")
     if masked != message.text:
-        footer.append(
-            "🔒 " + _("Contact details were hidden: the marketplace forbids exchanging them.")
-        )
+        footer.append(hidden_note)
     if skipped:
         footer.append(
             "📎 "
@@ -65,9 +65,26 @@ def render_buyer_message(
         if last and not relayable:
             params["reply_markup"] = reply
         out.append(Outgoing("sendMessage", params))
+    notes = _FileNotes(
+        covered=hidden_note,
+        refused=_(
+            "This file could not be checked for contact details, so it is not passed on. "
+            "See it on the marketplace."
+        ),
+    )
     for index, attachment in enumerate(relayable, start=1):
-        out.append(_attachment(attachment, index, len(relayable), title, order, chat_id, reply))
+        out.append(
+            _attachment(attachment, index, len(relayable), title, order, chat_id, reply, notes)
+        )
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class _FileNotes:
+    """What the outbox adds to a covered file's caption, or sends instead of a refused file."""
+
+    covered: str
+    refused: str
 
 
 def _attachment(
@@ -78,15 +95,17 @@ def _attachment(
     order: Order,
     chat_id: int,
     reply: dict[str, Any],
+    notes: _FileNotes,
 ) -> Outgoing:
     file_type = type_for_content_type(attachment.content_type)
     assert file_type is not None
+    caption = f"📎 <b>{escape(title)}</b> — {index}/{count}"
     as_photo = send_as_photo(file_type, attachment.size)
     return Outgoing(
         "sendPhoto" if as_photo else "sendDocument",
         {
             "chat_id": chat_id,
-            "caption": f"📎 <b>{escape(title)}</b> — {index}/{count}",
+            "caption": caption,
             "parse_mode": "HTML",
             "reply_markup": reply,
         },
@@ -95,5 +114,7 @@ def _attachment(
             "filename": safe_filename(order.number, index, file_type),
             "content_type": file_type.content_type,
             "as": "photo" if as_photo else "document",
+            "covered_note": escape(notes.covered),
+            "refused_note": f"{caption}\n{escape(notes.refused)}",
         },
     )

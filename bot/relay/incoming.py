@@ -8,9 +8,11 @@ to it finds its way back to the buyer.
 What the seller gets: a header naming the order and the buyer's alias, the text with contact
 details hidden (also the rest of one begun in the buyer's last messages: ``bot.relay.earlier``),
 split over several messages when long, then each attachment as a photo or a document with a
-"Reply" button. Attachments are fetched from the marketplace only when the
-outbox sends them (:meth:`BuyerRelay.load_attachment`), checked by their bytes and re-encoded
-without metadata, under names like ``order-100234-photo-1.jpg``. Files whose declared type is not
+"Reply" button. Attachments are fetched from the marketplace only when the outbox sends them
+(:meth:`BuyerRelay.load_attachment`), read in the scanning pool (:mod:`bot.relay.files`) and
+rebuilt from their pixels with contact details covered, under names like
+``order-100234-photo-1.jpg``; a covered file's caption carries the text relay's note, and a
+file that cannot be checked is replaced by one line saying so. Files whose declared type is not
 on the allow-list are not relayed; the seller is told how many there were. While the
 marketplace is down an attachment waits in the outbox (a network error to the sender, which
 retries it); a file whose bytes are not what was declared is refused and never sent.
@@ -26,14 +28,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.error import NetworkError
 
 from bot.delivery.notify import Recipient, SellerDefaults, recipient_for
-from bot.delivery.telegram_outbox import already_queued, enqueue
+from bot.delivery.telegram_outbox import LoadedAttachment, already_queued, enqueue
 from bot.domain.files import (
     FileRefusal,
     FileRefused,
 )
 from bot.marketplace import Marketplace, MarketplaceUnavailable, schemas
-from bot.relay.cleaning import clean_file
 from bot.relay.earlier import masked_buyer_text
+from bot.relay.files import FileChecker
 from storage import repositories
 from storage.models import Order
 
@@ -57,9 +59,14 @@ class RenderBuyerMessage(Protocol):
 
 class BuyerRelay:
     def __init__(
-        self, marketplace: Marketplace, defaults: SellerDefaults, render: RenderBuyerMessage
+        self,
+        marketplace: Marketplace,
+        defaults: SellerDefaults,
+        render: RenderBuyerMessage,
+        files: FileChecker,
     ) -> None:
         self._marketplace = marketplace
+        self._files = files
         self._defaults = defaults
         self._render = render
 
@@ -90,15 +97,15 @@ class BuyerRelay:
                 )
                 done.add(key)
 
-    async def load_attachment(self, attachment: Mapping[str, Any]) -> bytes:
-        """The attachment's bytes from the marketplace, checked and without metadata."""
+    async def load_attachment(self, attachment: Mapping[str, Any]) -> LoadedAttachment:
+        """The attachment from the marketplace, read in the scanning pool and covered."""
         try:
             data = await self._marketplace.download_file(str(attachment["file_id"]))
         except MarketplaceUnavailable as exc:
             # The outbox retries a network error without limit: an outage delays the file.
             raise NetworkError(f"marketplace unavailable: {exc}") from exc
-        cleaned = clean_file(data)
-        if cleaned.content_type != attachment.get("content_type"):
+        scanned = await self._files.check(data)
+        if scanned.content_type != attachment.get("content_type"):
             # Declared one type, is another: judged by the bytes, refused as forged.
             raise FileRefused(FileRefusal.NOT_ALLOWED, f"declared {attachment.get('content_type')}")
-        return cleaned.data
+        return LoadedAttachment(scanned.data, covered=bool(scanned.covered))

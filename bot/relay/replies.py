@@ -6,11 +6,12 @@ transaction. The Telegram message that caused it names the row's ``Idempotency-K
 same update handled twice queues one reply.
 
 :meth:`Replies.deliver` is the dispatcher's ``"message"`` kind: it downloads each file from
-Telegram, strips it again, uploads it with ``POST /v1/files`` under a key derived from the row's
-(``<key>:file:<n>``), keeps the attachment ids in the row so a retry does not upload twice, and
-then posts ``POST /v1/orders/{id}/messages`` with the row's own key. An outage raises
-:class:`MarketplaceUnavailable`, so the row waits and is tried again: a reply is delayed, never
-lost. The seller's "⏳" notice is edited once the marketplace has answered.
+Telegram, reads and covers it again (:mod:`bot.relay.files`), uploads it with ``POST /v1/files``
+under a key derived from the row's (``<key>:file:<n>``), keeps the attachment ids in the row so
+a retry does not upload twice, and then posts ``POST /v1/orders/{id}/messages`` with the row's
+own key. An outage raises :class:`MarketplaceUnavailable`, so the row waits and is tried again:
+a reply is delayed, never lost. The seller's "⏳" notice is edited once the marketplace has
+answered.
 """
 
 from __future__ import annotations
@@ -34,8 +35,8 @@ from bot.marketplace import (
     MarketplaceError,
     MarketplaceUnavailable,
 )
-from bot.relay.cleaning import clean_file
 from bot.relay.earlier import SELLER_MESSAGE, earlier_seller_texts
+from bot.relay.files import FileChecker
 from bot.sync.marketplace_outbox import Record
 from bot.sync.orders import Notice, OrderNotFound
 from bot.team.access import NotAMember, authorise
@@ -77,6 +78,7 @@ class Replies:
         db: Database,
         marketplace: Marketplace,
         download: Download,
+        files: FileChecker,
         *,
         wake_dispatcher: Callable[[], None] = lambda: None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
@@ -84,6 +86,7 @@ class Replies:
         self._db = db
         self._marketplace = marketplace
         self._download = download
+        self._files = files
         self._wake = wake_dispatcher
         self._clock = clock
 
@@ -173,12 +176,13 @@ class Replies:
                 if index < len(uploaded):
                     continue
                 data = await self._fetch(file["telegram_file_id"])
-                cleaned = clean_file(data)
-                check_size(len(cleaned.data), MARKETPLACE_UPLOAD_LIMIT)
+                # Checked again here: the file in Telegram is the seller's original.
+                scanned = await self._files.check(data)
+                check_size(len(scanned.data), MARKETPLACE_UPLOAD_LIMIT)
                 stored = await self._marketplace.upload_file(
                     file["filename"],
-                    cleaned.content_type,
-                    cleaned.data,
+                    scanned.content_type,
+                    scanned.data,
                     idempotency_key=f"{claimed.idempotency_key}:file:{index + 1}",
                 )
                 uploaded.append(stored.id)
@@ -231,6 +235,11 @@ class Replies:
         number = row.payload.get("number", "")
         if refused is None:
             text = _("✅ Sent to the buyer of order {number}.").format(number=number)
+        elif isinstance(refused, FileRefused) and refused.reason is FileRefusal.UNCHECKED:
+            text = _(
+                "⛔ Your message to the buyer of order {number} was not sent: a file could "
+                "not be checked for contact details in time. Send it again."
+            ).format(number=number)
         elif isinstance(refused, FileRefused):
             text = _(
                 "⛔ Your message to the buyer of order {number} was not sent: a file could "

@@ -24,8 +24,6 @@ from bot.scanning.cover import code_covers, paint, text_covers
 from bot.scanning.ocr import TextLine, read_lines
 from bot.scanning.pictures import encode, open_picture
 
-_KIND_ORDER = (ContactKind.PHONE, ContactKind.EMAIL, ContactKind.LINK, ContactKind.HANDLE)
-
 
 @dataclass(frozen=True, slots=True)
 class Scanned:
@@ -78,4 +76,4 @@ def read_picture(data: bytes) -> Reading:
 
 
 def _ordered(kinds: set[ContactKind]) -> tuple[ContactKind, ...]:
-    return tuple(kind for kind in _KIND_ORDER if kind in kinds)
+    return tuple(kind for kind in ContactKind if kind in kinds)

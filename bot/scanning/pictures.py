@@ -17,7 +17,7 @@ import warnings
 
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
-from bot.domain.files import JPEG, PNG, FileRefusal, FileRefused, FileType
+from bot.domain.files import JPEG, MAX_IMAGE_PIXELS, PNG, FileRefusal, FileRefused, FileType
 
 _PIL_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WebP": "WEBP"}
 _DECODE_ERRORS = (
@@ -38,7 +38,9 @@ def open_picture(data: bytes, file_type: FileType) -> Image.Image:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data), formats=[_PIL_FORMATS[file_type.name]]) as source:
                 width, height = source.size
-                if width * height > (Image.MAX_IMAGE_PIXELS or width * height):
+                if width * height > min(
+                    Image.MAX_IMAGE_PIXELS or MAX_IMAGE_PIXELS, MAX_IMAGE_PIXELS
+                ):
                     raise FileRefused(FileRefusal.TOO_MANY_PIXELS, f"{width}×{height} pixels")
                 frames = int(getattr(source, "n_frames", 1))
                 if frames > 1:

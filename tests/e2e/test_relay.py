@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from bot.domain.relay_text import utf16_len
 from storage.models import SandboxFile, SandboxRecord
-from testkit.images import MINIMAL_PDF, jpeg_with_gps
+from testkit.corpora.hostile import rich_pdf
+from testkit.images import jpeg_with_gps
 from testkit.telegram_stub import BotMessage, StubUser, TelegramStub
 from tests.e2e.conftest import RunningBot
 from tests.e2e.helpers import paid_demo_order
@@ -113,12 +114,16 @@ async def test_a_long_buyer_message_and_a_pdf_arrive_split_renamed_with_a_reply_
     order, _ = await paid_demo_order(bot, english_seller)
     assert bot.rt.sandbox is not None
     long_text = "Dear seller, " + "the parcel must arrive before Friday. " * 200
+    invoice = rich_pdf()
     await bot.rt.sandbox.buyer_writes(
-        order.id, long_text, [("Ivan Petrov CV 0888123456.pdf", "application/pdf", MINIMAL_PDF)]
+        order.id, long_text, [("Ivan Petrov CV 0888123456.pdf", "application/pdf", invoice)]
     )
-    document = await english_seller.wait_for(lambda m: m.document is not None, timeout=10)
+    document = await english_seller.wait_for(lambda m: m.document is not None, timeout=20)
     assert document.filename == f"order-{order.number}-file-1.pdf"
-    assert document.document == MINIMAL_PDF
+    assert document.document is not None
+    assert document.document.startswith(b"%PDF-")
+    assert document.document != invoice
+    assert "Contact details were hidden" in (document.caption or "")
     assert "Reply" in document.button_texts
     parts = [m for m in english_seller.messages if "Friday" in (m.text or "")]
     assert len(parts) == 2

@@ -7,6 +7,8 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.marketplace.client import HttpMarketplace
+from bot.relay.files import FileChecker
+from bot.scanning.pool import ScanPool
 from storage.database import Database
 from testkit.marketplace_stub import MarketplaceStub, new_webhook_secret
 
@@ -23,3 +25,11 @@ async def client(stub: MarketplaceStub) -> AsyncIterator[HttpMarketplace]:
     client = HttpMarketplace(stub.base_url, None, timeout=5.0)
     yield client
     await client.aclose()
+
+
+@pytest.fixture
+async def files() -> AsyncIterator[FileChecker]:
+    """The relay's file checker on a scanning pool of one worker (started on first use)."""
+    checker = FileChecker(ScanPool(workers=1))
+    yield checker
+    await checker.aclose()

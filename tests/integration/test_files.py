@@ -1,4 +1,4 @@
-"""Cleaning relayed files with Pillow: nothing but the picture survives."""
+"""Cleaning relayed files in the scanning job: nothing but the picture survives."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import io
 import pytest
 from PIL import Image
 
-from bot.domain.files import JPEG, PDF, PNG, WEBP, FileRefusal, FileRefused
-from bot.relay.cleaning import clean_file
+from bot.domain.files import JPEG, PNG, WEBP, FileRefusal, FileRefused
+from bot.scanning.jobs import scan_file as clean_file
 from testkit.images import (
     GPS_IFD,
     MINIMAL_PDF,
@@ -68,11 +68,10 @@ def test_data_hidden_after_the_picture_does_not_survive() -> None:
     assert b"0888123456" not in cleaned.data
 
 
-def test_a_pdf_passes_as_it_is() -> None:
-    cleaned = clean_file(MINIMAL_PDF)
-    assert cleaned.file_type is PDF
-    assert cleaned.data == MINIMAL_PDF
-    assert cleaned.content_type == "application/pdf"
+def test_a_pdf_without_pages_is_refused_as_unreadable() -> None:
+    with pytest.raises(FileRefused) as refused:
+        clean_file(MINIMAL_PDF)
+    assert refused.value.reason is FileRefusal.UNREADABLE
 
 
 def test_a_broken_picture_is_refused_as_unreadable() -> None:
@@ -94,4 +93,4 @@ def test_a_picture_too_large_to_decode_safely_is_refused() -> None:
     huge.save(out, "PNG")
     with pytest.raises(FileRefused) as refused:
         clean_file(out.getvalue())
-    assert refused.value.reason is FileRefusal.TOO_BIG
+    assert refused.value.reason is FileRefusal.TOO_MANY_PIXELS

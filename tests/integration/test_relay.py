@@ -20,6 +20,7 @@ from bot.marketplace import MarketplaceUnavailable
 from bot.marketplace.client import HttpMarketplace
 from bot.marketplace.schemas import Message, Order
 from bot.presentation.relayed import render_buyer_message
+from bot.relay.files import FileChecker
 from bot.relay.incoming import BuyerRelay
 from bot.relay.replies import AlreadyQueued, OutgoingFile, Replies
 from bot.sync.marketplace_outbox import MarketplaceDispatcher
@@ -84,7 +85,7 @@ async def relay_buyer_message(db: Database, relay: BuyerRelay, message: Message)
 
 
 async def test_a_buyer_message_reaches_every_account_masked_split_and_with_its_photo(
-    db: Database, stub: MarketplaceStub, client: HttpMarketplace, order: Order
+    db: Database, stub: MarketplaceStub, client: HttpMarketplace, order: Order, files: FileChecker
 ) -> None:
     text = "Hello! Call me on 0888 123 456.\n\n" + "Is the blue one in stock? " * 400
     message = await stub.sandbox.buyer_writes(
@@ -95,7 +96,7 @@ async def test_a_buyer_message_reaches_every_account_masked_split_and_with_its_p
             ("contacts.zip", "application/zip", b"PK\x03\x04rest"),
         ],
     )
-    relay = BuyerRelay(client, SellerDefaults(), render_buyer_message)
+    relay = BuyerRelay(client, SellerDefaults(), render_buyer_message, files)
     await relay_buyer_message(db, relay, message)
 
     rows = await outbox(db)
@@ -125,10 +126,10 @@ async def test_a_buyer_message_reaches_every_account_masked_split_and_with_its_p
 
 
 async def test_a_buyer_message_delivered_twice_is_relayed_once(
-    db: Database, stub: MarketplaceStub, client: HttpMarketplace, order: Order
+    db: Database, stub: MarketplaceStub, client: HttpMarketplace, order: Order, files: FileChecker
 ) -> None:
     message = await stub.sandbox.buyer_writes(order.id, "Any news?")
-    relay = BuyerRelay(client, SellerDefaults(), render_buyer_message)
+    relay = BuyerRelay(client, SellerDefaults(), render_buyer_message, files)
     await relay_buyer_message(db, relay, message)
     await relay_buyer_message(db, relay, message)
     rows = await outbox(db)
@@ -137,28 +138,30 @@ async def test_a_buyer_message_delivered_twice_is_relayed_once(
 
 
 async def test_an_attachment_is_fetched_at_send_time_without_its_metadata(
-    db: Database, stub: MarketplaceStub, client: HttpMarketplace, order: Order
+    db: Database, stub: MarketplaceStub, client: HttpMarketplace, order: Order, files: FileChecker
 ) -> None:
     message = await stub.sandbox.buyer_writes(
         order.id, "", [("me.jpg", "image/jpeg", jpeg_with_gps())]
     )
-    relay = BuyerRelay(client, SellerDefaults(), render_buyer_message)
+    relay = BuyerRelay(client, SellerDefaults(), render_buyer_message, files)
     await relay_buyer_message(db, relay, message)
     [photo, _other] = [row.payload["attachment"] for row in await outbox(db)]
-    data = await relay.load_attachment(photo)
+    loaded = await relay.load_attachment(photo)
+    data = loaded.data
     picture = Image.open(io.BytesIO(data))
+    assert not loaded.covered
     assert not picture.getexif().get_ifd(GPS_IFD)
     assert SECRET.encode() not in data
 
 
 async def test_an_attachment_whose_bytes_contradict_its_type_is_refused(
-    client: HttpMarketplace, stub: MarketplaceStub, order: Order
+    client: HttpMarketplace, stub: MarketplaceStub, order: Order, files: FileChecker
 ) -> None:
     message = await stub.sandbox.buyer_writes(
         order.id, "", [("me.jpg", "image/jpeg", png_with_text())]
     )
     attachment = message.attachments[0]
-    relay = BuyerRelay(client, SellerDefaults(), render_buyer_message)
+    relay = BuyerRelay(client, SellerDefaults(), render_buyer_message, files)
     with pytest.raises(FileRefused):
         await relay.load_attachment(
             {"file_id": attachment.id, "content_type": "image/jpeg", "as": "photo"}
@@ -166,12 +169,12 @@ async def test_an_attachment_whose_bytes_contradict_its_type_is_refused(
 
 
 async def test_a_marketplace_outage_makes_the_attachment_wait_not_fail(
-    client: HttpMarketplace, stub: MarketplaceStub, order: Order
+    client: HttpMarketplace, stub: MarketplaceStub, order: Order, files: FileChecker
 ) -> None:
     message = await stub.sandbox.buyer_writes(
         order.id, "", [("me.jpg", "image/jpeg", jpeg_with_gps())]
     )
-    relay = BuyerRelay(client, SellerDefaults(), render_buyer_message)
+    relay = BuyerRelay(client, SellerDefaults(), render_buyer_message, files)
     attachment = {"file_id": message.attachments[0].id, "content_type": "image/jpeg"}
     with stub.outage(), pytest.raises(NetworkError):
         await relay.load_attachment(attachment)
@@ -190,10 +193,10 @@ class Delivery:
 
 
 @pytest.fixture
-def delivery(db: Database, client: HttpMarketplace) -> Delivery:
+def delivery(db: Database, client: HttpMarketplace, files: FileChecker) -> Delivery:
     clock = Clock()
     telegram = TelegramFiles({"tg-photo": jpeg_with_gps()})
-    replies = Replies(db, client, telegram.download, clock=clock)
+    replies = Replies(db, client, telegram.download, files, clock=clock)
     dispatcher = MarketplaceDispatcher(db, client, clock=clock)
     dispatcher.kinds["message"] = replies.deliver
     return Delivery(replies, dispatcher, clock, telegram)
@@ -320,11 +323,11 @@ class FlakyMessages:
 
 
 async def test_files_already_uploaded_are_not_fetched_or_uploaded_again_on_retry(
-    db: Database, stub: MarketplaceStub, client: HttpMarketplace, order: Order
+    db: Database, stub: MarketplaceStub, client: HttpMarketplace, order: Order, files: FileChecker
 ) -> None:
     clock, telegram = Clock(), TelegramFiles({"tg-photo": jpeg_with_gps()})
     flaky = FlakyMessages(client)
-    replies = Replies(db, flaky, telegram.download, clock=clock)
+    replies = Replies(db, flaky, telegram.download, files, clock=clock)
     dispatcher = MarketplaceDispatcher(db, client, clock=clock)
     dispatcher.kinds["message"] = replies.deliver
     await replies.queue(SELLER, order.number, "", [PHOTO], source="5001-13", notice=None)

@@ -13,6 +13,7 @@ from bot.domain.masking import EARLIER_WITHIN, MASK
 from bot.marketplace.client import HttpMarketplace
 from bot.marketplace.schemas import Message, Order
 from bot.presentation.relayed import render_buyer_message
+from bot.relay.files import FileChecker
 from bot.relay.incoming import BuyerRelay
 from bot.relay.replies import Replies
 from bot.sync.replica import apply_remote_order
@@ -52,9 +53,9 @@ async def buyer_writes(
 
 
 async def test_a_number_split_over_buyer_messages_is_hidden_for_the_seller_and_the_board(
-    db: Database, stub: MarketplaceStub, client: HttpMarketplace, order: Order
+    db: Database, stub: MarketplaceStub, client: HttpMarketplace, order: Order, files: FileChecker
 ) -> None:
-    relay = BuyerRelay(client, SellerDefaults(), render_buyer_message)
+    relay = BuyerRelay(client, SellerDefaults(), render_buyer_message, files)
     await buyer_writes(db, stub, relay, order, "Mine is 0888")
     await buyer_writes(db, stub, relay, order, "123 456")
     await buyer_writes(db, stub, relay, order, "Is the blue one in stock?")
@@ -70,14 +71,14 @@ async def test_a_number_split_over_buyer_messages_is_hidden_for_the_seller_and_t
 
 
 async def test_the_seller_side_reads_its_last_few_recent_messages_oldest_first(
-    db: Database, client: HttpMarketplace, order: Order
+    db: Database, client: HttpMarketplace, order: Order, files: FileChecker
 ) -> None:
     clock = Clock()
 
     async def no_download(file_id: str) -> bytes:
         raise AssertionError("no file here")
 
-    replies = Replies(db, client, no_download, clock=clock)
+    replies = Replies(db, client, no_download, files, clock=clock)
     await replies.queue(SELLER, order.number, "old", [], source="1", notice=None)
     clock.advance(EARLIER_WITHIN.total_seconds() + 1)
     for n, text in enumerate(["a", "b", "0888", "12"], start=2):

@@ -8,6 +8,7 @@ import asyncio
 import pytest
 
 from bot.domain.lifecycle import Resolution, Status, StatusChange, TransitionRefused
+from bot.relay.files import FileChecker
 from bot.relay.replies import Replies
 from bot.sync.orders import ChangedByTeammate, OrderNotFound
 from bot.team.access import NotAMember
@@ -126,7 +127,7 @@ async def test_the_same_account_pressing_twice_hears_the_plain_refusal(
     assert getattr(refused.value, "reason", None) == "already"
 
 
-async def test_staff_cannot_write_to_a_buyer(pipeline: Pipeline) -> None:  # noqa: F811
+async def test_staff_cannot_write_to_a_buyer(pipeline: Pipeline, files: FileChecker) -> None:  # noqa: F811
     await _packer(pipeline.db)
     order = await pipeline.sandbox.create_demo_order(SELLER)
     await pipeline.settle()
@@ -134,7 +135,7 @@ async def test_staff_cannot_write_to_a_buyer(pipeline: Pipeline) -> None:  # noq
     async def download(file_id: str) -> bytes:
         raise AssertionError("nothing is downloaded")
 
-    replies = Replies(pipeline.db, pipeline.marketplace, download)
+    replies = Replies(pipeline.db, pipeline.marketplace, download, files)
     with pytest.raises(NotAllowed):
         await replies.queue(
             SELLER, order.number, "Hi", [], source="13-1", notice=None, actor_telegram_id=PACKER

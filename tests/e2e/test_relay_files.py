@@ -1,0 +1,107 @@
+"""Files through the real bot, both ways: contact details read in pictures and PDFs are covered,
+clean files pass uncovered, and files that cannot be checked are refused with one line."""
+
+from __future__ import annotations
+
+import io
+from functools import cache
+
+import pypdfium2 as pdfium
+from PIL import Image
+
+from bot.scanning.jobs import scan_file
+from storage.models import SandboxFile
+from testkit.corpora import hostile
+from testkit.corpora.files import Sample, corpus
+from testkit.telegram_stub import StubUser
+from tests.e2e.conftest import RunningBot
+from tests.e2e.helpers import paid_demo_order
+from tests.e2e.test_relay import open_compose, seller_messages
+
+HIDDEN = "Contact details were hidden"
+
+
+@cache
+def _sample(kind: str) -> Sample:
+    return next(sample for sample in corpus(per_kind=1) if sample.kind == kind)
+
+
+async def test_a_buyers_business_card_photo_reaches_the_seller_covered(
+    bot: RunningBot, english_seller: StubUser
+) -> None:
+    order, _ = await paid_demo_order(bot, english_seller)
+    assert bot.rt.sandbox is not None
+    card = _sample("card").data
+    await bot.rt.sandbox.buyer_writes(order.id, "My card", [("me.jpg", "image/jpeg", card)])
+    photo = await english_seller.wait_for(lambda m: m.photo is not None, timeout=30)
+    assert photo.photo is not None
+    assert photo.photo != card
+    assert HIDDEN in (photo.caption or "")
+    assert scan_file(photo.photo).covered == (), "nothing readable is left to cover"
+
+
+async def test_a_clean_product_photo_arrives_uncovered(
+    bot: RunningBot, english_seller: StubUser
+) -> None:
+    order, _ = await paid_demo_order(bot, english_seller)
+    assert bot.rt.sandbox is not None
+    product = _sample("product").data
+    content_type = "image/png" if product.startswith(b"\x89PNG") else "image/jpeg"
+    if product[8:12] == b"WEBP":
+        content_type = "image/webp"
+    await bot.rt.sandbox.buyer_writes(order.id, "", [("item", content_type, product)])
+    photo = await english_seller.wait_for(lambda m: m.photo is not None, timeout=30)
+    assert HIDDEN not in (photo.caption or "")
+
+
+async def test_a_sellers_invoice_pdf_reaches_the_marketplace_flattened_and_masked(
+    bot: RunningBot, english_seller: StubUser
+) -> None:
+    order, sale = await paid_demo_order(bot, english_seller)
+    await open_compose(english_seller, sale)
+    invoice = hostile.rich_pdf()
+    await english_seller.send_document(invoice, "invoice.pdf", "application/pdf")
+    told = await english_seller.wait_for(lambda m: "Covered in your PDF" in (m.text or ""))
+    assert "phone numbers" in (told.text or "")
+    await english_seller.wait_for(lambda m: (m.text or "").startswith("✅"), timeout=30)
+    [sent] = await seller_messages(bot, order.id)
+    async with bot.rt.db.snapshot() as session:
+        stored = await session.get(SandboxFile, sent["attachments"][0]["id"])
+    assert stored is not None
+    document = pdfium.PdfDocument(stored.data)
+    assert document[0].get_textpage().get_text_range() == ""
+    assert b"Ivan Petrov" not in stored.data
+    assert scan_file(stored.data).covered == ()
+
+
+async def test_a_sellers_clean_photo_goes_out_without_a_covering_note(
+    bot: RunningBot, english_seller: StubUser
+) -> None:
+    _order, sale = await paid_demo_order(bot, english_seller)
+    await open_compose(english_seller, sale)
+    out = io.BytesIO()
+    Image.open(io.BytesIO(_sample("product").data)).convert("RGB").save(out, "JPEG")
+    await english_seller.send_photo(out.getvalue(), caption="The blue one")
+    await english_seller.wait_for(lambda m: (m.text or "").startswith("✅"), timeout=30)
+    assert not [m for m in english_seller.messages if "Covered in your" in (m.text or "")]
+
+
+async def test_files_that_cannot_be_checked_are_refused_with_one_line_and_the_bot_goes_on(
+    bot: RunningBot, english_seller: StubUser
+) -> None:
+    order, sale = await paid_demo_order(bot, english_seller)
+    hostile_files = [
+        (hostile.corrupt_jpeg(), "photo.jpg", "image/jpeg", "could not be read"),
+        (hostile.huge_png(), "big.png", "image/png", "too large"),
+        (hostile.encrypted_pdf(), "locked.pdf", "application/pdf", "encrypted"),
+        (hostile.javascript_pdf(), "script.pdf", "application/pdf", "JavaScript"),
+    ]
+    for data, name, mime, answer in hostile_files:
+        await open_compose(english_seller, sale)
+        await english_seller.send_document(data, name, mime)
+        refused = await english_seller.wait_for(lambda m, a=answer: a in (m.text or ""), timeout=30)
+        assert "\n" not in (refused.text or "")
+        await english_seller.command("/cancel")
+    assert await seller_messages(bot, order.id) == []
+    await english_seller.command("/orders")
+    await english_seller.wait_for(lambda m: order.number in (m.text or ""))
