@@ -18,6 +18,7 @@ from bot.domain.saved_replies import (
 )
 from bot.i18n import Gettext
 from bot.presentation.callback_data import ForgedCallback, Step, step_data
+from bot.presentation.limits import clip
 from bot.team.saved_replies import Saved
 
 #: what a saved-reply button may say: a verb and, except for add and send, a reply id
@@ -28,6 +29,8 @@ FLOW_PATTERN = r"^sr:(add$|edit:)"
 USE_PATTERN = r"^sr:use:"
 SEND_DATA = "sr:send"
 _LABEL = 28
+#: how much of each reply the listing shows, so that all of them fit in one message
+_LISTED = 150
 
 
 def data(verb: str, reply_id: int | None = None) -> str:
@@ -60,7 +63,8 @@ def listing(saved: Sequence[Saved], _: Gettext) -> str:
         + "</b>"
     ]
     for index, reply in enumerate(saved, start=1):
-        lines.append(f"{index}. {escape(reply.text)}")
+        # Shortened: twenty whole replies would not fit in one message.
+        lines.append(f"{index}. {escape(clip(reply.text, _LISTED))}")
     if not saved:
         lines.append(escape(_("None yet.")))
     lines.append(

@@ -10,6 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import Gettext
 from bot.presentation.callback_data import ForgedCallback
+from bot.presentation.limits import clip
 from bot.team.members import Teammate
 from bot.team.roles import Role
 
@@ -59,7 +60,7 @@ def team_keyboard(mates: Sequence[Teammate], viewer_id: int, _: Gettext) -> Inli
     for mate in mates:
         if mate.user_id == viewer_id:
             continue
-        label = _("Remove {name}").format(name=name_of(mate, _))
+        label = _("Remove {name}").format(name=clip(name_of(mate, _), 32))
         rows.append([InlineKeyboardButton(label, callback_data=remove_data(mate.user_id))])
     return InlineKeyboardMarkup(rows)
 

@@ -14,9 +14,12 @@ from telegram import InlineKeyboardMarkup
 
 from bot.domain.deadlines import OrderClock, StallReason
 from bot.domain.lifecycle import MAX_COMMENT_LENGTH, Status, TransitionRefused
+from bot.domain.saved_replies import MAX_REPLY_LENGTH, MAX_SAVED_REPLIES
 from bot.domain.tracking import TrackingRefused
 from bot.marketplace import schemas
 from bot.presentation import keyboards, order_card, refusals, views
+from bot.presentation import saved_replies as saved_view
+from bot.presentation import team as team_view
 from bot.presentation.digest import render_digest
 from bot.presentation.limits import (
     BUTTON_TEXT,
@@ -30,6 +33,9 @@ from bot.presentation.notices import Notices
 from bot.presentation.relayed import render_buyer_message
 from bot.presentation.views import Reader
 from bot.reminders.digest import Stalled
+from bot.team.members import Teammate
+from bot.team.roles import Role
+from bot.team.saved_replies import Saved
 from conversations.status_change import _checklist
 from handlers.commands import help_text
 from handlers.who import Who
@@ -202,3 +208,30 @@ def test_one_line_answers_fit_a_button_press_answer(reader: Reader) -> None:
         assert 0 < utf16_len(answer) <= CALLBACK_ANSWER, answer
     assert_fits(help_text(_, linked=True))
     assert_fits(help_text(_, linked=False))
+
+
+@pytest.mark.parametrize("reader", list(readers()), ids=lambda r: r.locale)
+def test_saved_replies_and_the_team_fit_at_their_most(reader: Reader) -> None:
+    _ = reader._
+    saved = [
+        Saved(id=10_000_000 + i, position=i, text=long_text(MAX_REPLY_LENGTH))
+        for i in range(MAX_SAVED_REPLIES)
+    ]
+    assert_fits(saved_view.listing(saved, _), saved_view.manage_keyboard(saved, _))
+    assert_fits(saved_view.ask_text(_), saved_view.compose_keyboard(saved, _("Cancel")))
+    assert_fits(
+        saved_view.preview(NUMBER, long_text(MAX_REPLY_LENGTH * 2), True, _),
+        saved_view.preview_keyboard(_),
+    )
+    mates = [
+        Teammate(
+            user_id=9_000_000_000 + i,
+            chat_id=9_000_000_000 + i,
+            role=Role.STAFF,
+            first_name=long_text(64),
+            linked_at=NOW,
+        )
+        for i in range(20)
+    ]
+    assert_fits(team_view.team_list(mates, mates[0].user_id, _))
+    assert_fits("x", team_view.team_keyboard(mates, mates[0].user_id, _))
