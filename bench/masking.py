@@ -3,9 +3,11 @@
     .venv/bin/python -m bench.masking [--rounds N]
 
 Recall is the share of contact-bearing messages with every secret hidden; verbatim is the share
-of clean messages returned unchanged. Timings are per message, over every message of the corpus
-masked `rounds` times after one untimed warm-up pass; the warm-up's slowest call is shown on its
-own, since `phonenumbers` loads a country's metadata the first time it meets that country.
+of clean messages returned unchanged. The split rows measure the same for the last of a few
+consecutive messages of one side (`mask_continuing`: a number given in pieces, or order talk).
+Timings are per message, over every message of the corpus masked `rounds` times after one
+untimed warm-up pass; the warm-up's slowest call is shown on its own, since `phonenumbers` loads
+a country's metadata the first time it meets that country.
 """
 
 from __future__ import annotations
@@ -15,8 +17,15 @@ import statistics
 import time
 
 from bench.table import print_table
-from bot.domain.masking import mask_contacts
-from testkit.masking_corpus import CASES, CLEAN_CASES, CONTACT_CASES
+from bot.domain.masking import mask_contacts, mask_continuing
+from testkit.masking_corpus import (
+    CASES,
+    CLEAN_CASES,
+    CONTACT_CASES,
+    CONVERSATIONS,
+    SPLIT_CASES,
+    UNSPLIT_CASES,
+)
 
 
 def _quality() -> tuple[float, float]:
@@ -26,6 +35,17 @@ def _quality() -> tuple[float, float]:
     )
     verbatim = sum(mask_contacts(case.text).text == case.text for case in CLEAN_CASES)
     return hidden / len(CONTACT_CASES), verbatim / len(CLEAN_CASES)
+
+
+def _split_quality() -> tuple[float, float]:
+    hidden = sum(
+        all(secret not in mask_continuing(case.text, case.earlier).text for secret in case.secrets)
+        for case in SPLIT_CASES
+    )
+    verbatim = sum(
+        mask_continuing(case.text, case.earlier).text == case.text for case in UNSPLIT_CASES
+    )
+    return hidden / len(SPLIT_CASES), verbatim / len(UNSPLIT_CASES)
 
 
 def _timings(rounds: int) -> list[float]:
@@ -56,10 +76,17 @@ def main() -> None:
     first_pass = _first_pass()
     samples = _timings(rounds)
     recall, verbatim = _quality()
+    split_recall, split_verbatim = _split_quality()
     rows = [
         ("messages", f"{len(CASES)} ({len(CONTACT_CASES)} contact, {len(CLEAN_CASES)} clean)"),
         ("recall (contacts fully hidden)", f"{recall:.3f}"),
         ("verbatim (clean unchanged)", f"{verbatim:.3f}"),
+        (
+            "split messages",
+            f"{len(CONVERSATIONS)} ({len(SPLIT_CASES)} contact, {len(UNSPLIT_CASES)} clean)",
+        ),
+        ("split recall", f"{split_recall:.3f}"),
+        ("split verbatim", f"{split_verbatim:.3f}"),
         ("timed calls", f"{len(samples)}"),
         ("mean ms/message", f"{statistics.fmean(samples):.3f}"),
         ("p50 ms/message", f"{_percentile(samples, 0.50):.3f}"),

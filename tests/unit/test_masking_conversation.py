@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.domain.masking import MASK, ContactKind, Finding, mask_continuing
+from testkit.masking_corpus import SPLIT_CASES, UNSPLIT_CASES, Case
 
 
 @pytest.mark.parametrize(
@@ -63,3 +64,21 @@ def test_a_message_with_its_own_contact_is_masked_as_alone() -> None:
 )
 def test_order_talk_over_several_messages_passes_verbatim(earlier: list[str], text: str) -> None:
     assert mask_continuing(text, earlier).text == text
+
+
+def test_an_address_is_judged_with_the_earlier_messages_around_it() -> None:
+    assert mask_continuing("Варна, ул. Шипка 5", ["До офис на Еконт"]).text == (
+        "Варна, ул. Шипка 5"
+    )
+    assert mask_continuing("на Шипка 7", ["Ела довечера"]).text == f"на {MASK}"
+
+
+@pytest.mark.parametrize("case", SPLIT_CASES, ids=lambda case: " >> ".join(case.earlier)[:30])
+def test_corpus_split_contact_loses_its_second_half(case: Case) -> None:
+    masked = mask_continuing(case.text, case.earlier).text
+    assert [secret for secret in case.secrets if secret in masked] == []
+
+
+@pytest.mark.parametrize("case", UNSPLIT_CASES, ids=lambda case: " >> ".join(case.earlier)[:30])
+def test_corpus_order_talk_over_several_messages_passes_verbatim(case: Case) -> None:
+    assert mask_continuing(case.text, case.earlier).text == case.text

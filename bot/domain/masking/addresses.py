@@ -54,7 +54,7 @@ _BARE = re.compile(
 _MEETING = re.compile(
     r"(?<!\w)(?:ела|елате|ела\w+|мини|минете|минеш|да\s+се\s+видим|ще\s+се\s+видим|видим\s+се|"
     r"срещ\w+|вземи|вземете|взем\w+|взим\w+|лично|на\s+ръка|на\s+място|предам|предаване|"
-    r"чакам\s+(?:те|ви)|в\s+брой|pick\s?up|picked\s+up|collect\w*|meet\w*|come|drop\s+by|"
+    r"чака\w*|в\s+брой|pick\s?up|picked\s+up|collect\w*|meet\w*|come|drop\s+by|"
     r"visit|in\s+person|cash|вкъщи|у\s+дома|магазин\w*|склад\w*|офиса\s+(?:ми|ни)|ателие\w*|"
     r"шоурум\w*|showroom|my\s+(?:shop|store|office|place)|our\s+(?:shop|store|office))(?!\w)"
 )

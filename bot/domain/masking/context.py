@@ -35,7 +35,8 @@ _NOT_PHONE_CUES = (
 _ORDER_TALK_CUES = (
     r"поръчк\w*|order\w*|еик|булстат|bulstat|eik|uic|ддс|vat|sku|артикул\w*|"
     r"размер\w*|size\w*|мерки|модел\w*|model|егн|пин|pin|ид|id|"
-    r"econt|еконт\w*|speedy|спиди|dhl|ups|fedex|usps"
+    r"econt|еконт\w*|speedy|спиди|dhl|ups|fedex|usps|връщан\w*|return\w*|"
+    r"рекламац\w*|транзакц\w*|transaction\w*|оборот\w*|тираж\w*"
 )
 _CUES = re.compile(
     rf"(?<!\w)(?:(?P<phone>{_PHONE_CUES})|(?P<not_phone>{_NOT_PHONE_CUES})"

@@ -3,12 +3,14 @@
 `mask_continuing` masks a new message as `mask_contacts` does, and also hides the part of it that
 completes a contact begun in the same side's earlier messages: the earlier messages (oldest first;
 as they were relayed, so already masked) and the new one are read as one text, one per line, and
-whatever is found across the line into the new message is hidden there. What was sent before
-cannot be taken back, so a number given a few digits at a time is cut as soon as it can be told
-apart: digits that carry on the beginning of a Bulgarian mobile number ("0888", then "123") are
-hidden even before the number is complete, and so are digits sent right after a message that was
-hidden whole (the next piece of the same number). The caller picks the earlier messages: at most
-`EARLIER_MESSAGES`, none older than `EARLIER_WITHIN` before the new one.
+whatever is found across the line into the new message is hidden there. A street address in it is
+judged with the earlier messages around it (after "до офис на Еконт" it is delivery talk).
+
+What was sent before cannot be taken back, so a number given a few digits at a time is cut as soon
+as it can be told apart: digits that carry on the beginning of a Bulgarian mobile number ("0888",
+then "123") are hidden even before the number is complete, and so are digits sent right after a
+message that was hidden whole (the next piece of the same number). The caller picks the earlier
+messages: at most `EARLIER_MESSAGES`, none older than `EARLIER_WITHIN` before the new one.
 """
 
 from __future__ import annotations
@@ -53,15 +55,18 @@ def mask_continuing(
     before = "\n".join(earlier) + "\n"
     joined = before + text
     offset = len(before)
+    # An address is judged with the earlier messages around it ("До офис на Еконт", then
+    # "Варна, ул. Шипка 5" is delivery talk); anything else also as the message alone.
+    kept = [finding for finding in alone.findings if finding.kind is not ContactKind.ADDRESS]
     carried = [
         _within_new(finding, text, offset)
         for finding in mask_contacts(joined, allowed_domains=allowed).findings
-        if finding.start < offset < finding.end
+        if finding.end > offset and (finding.start < offset or finding.kind is ContactKind.ADDRESS)
     ]
     carried += _continued_mobile(joined, text, offset) or _after_hidden_piece(earlier, text)
-    if not carried:
+    if len(kept) == len(alone.findings) and not carried:
         return alone
-    return result_for(text, [*alone.findings, *carried])
+    return result_for(text, [*kept, *carried])
 
 
 def _within_new(finding: Finding, text: str, offset: int) -> Finding:

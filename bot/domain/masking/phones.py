@@ -12,6 +12,7 @@ in front, or written in words or look-alike letters, is always a phone.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import phonenumbers
@@ -44,7 +45,7 @@ def _parses(
     return loosely and phonenumbers.is_possible_number(parsed)
 
 
-def _is_phone(digits: str, plus: bool, cue: Cue | None) -> bool:
+def _is_phone(digits: str, plus: bool, cue: Cue | None, *, bare: bool = False) -> bool:
     size = len(digits)
     if plus:
         # A "+" is what people type before a phone number and almost nothing else.
@@ -63,8 +64,8 @@ def _is_phone(digits: str, plus: bool, cue: Cue | None) -> bool:
         if size in (8, 9) and _parses("0" + digits, _REGION):
             return True
         return 10 <= size <= 15 and _parses("+" + digits, None)
-    # "888123456": a Bulgarian mobile without its trunk "0", when no cue says otherwise.
-    return cue is None and size == 9 and _parses("0" + digits, _REGION, mobile=True)
+    # "888123456": a Bulgarian mobile without its trunk "0", when nothing says otherwise.
+    return bare and cue is None and size == 9 and _parses("0" + digits, _REGION, mobile=True)
 
 
 def _may_start(run: list[Group], first: int, cue: Cue | None) -> bool:
@@ -80,8 +81,22 @@ def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
     return any(start < span_end and span_start < end for span_start, span_end in spans)
 
 
+#: What follows an amount or a quantity, or a file name's or domain's ending.
+_AMOUNT_OR_NAME = re.compile(
+    r"\s*(?:лв|лева|bgn|eur|евро|€|\$|бр|броя|кг|kg|гр|см|cm|мм|mm|%)(?!\w)|\.?[^\W\d_]"
+)
+
+
+def _may_be_bare(text: str, start: int, end: int) -> bool:
+    """Whether digits could be a mobile number written without its "0": not a list ("870, 880,
+    890"), an amount ("987 654 321 лв."), or part of a name ("IMG_888123456.jpg")."""
+    if "," in text[start:end] or (start and (text[start - 1] == "_" or text[start - 1].isalnum())):
+        return False
+    return _AMOUNT_OR_NAME.match(text, end) is None
+
+
 def _phone_from(
-    run: list[Group], first: int, cues: Cues, protected: Sequence[tuple[int, int]]
+    text: str, run: list[Group], first: int, cues: Cues, protected: Sequence[tuple[int, int]]
 ) -> int | None:
     """Index of the last group of the longest phone number starting at `run[first]`."""
     head = run[first]
@@ -101,7 +116,7 @@ def _phone_from(
         if any(group.disguised for group in run[first : last + 1]):
             # Nobody spells out a waybill or order number or writes it with look-alike letters.
             cue = Cue.PHONE
-        if _is_phone(candidate, head.plus, cue):
+        if _is_phone(candidate, head.plus, cue, bare=_may_be_bare(text, start, end)):
             return last
     return None
 
@@ -119,7 +134,7 @@ def find_phones(text: str, protected: Sequence[tuple[int, int]] = ()) -> list[tu
             head = run[first]
             last = None
             if _may_start(run, first, cues.around(head.start, run[-1].end)):
-                last = _phone_from(run, first, cues, protected)
+                last = _phone_from(text, run, first, cues, protected)
             if last is None:
                 first += 1
                 continue
