@@ -111,6 +111,7 @@ def _kind_names(kinds: Iterable[ContactKind], _: Gettext) -> str:
         ContactKind.HANDLE: _("messenger handles and profiles"),
         ContactKind.BANK_ACCOUNT: _("bank accounts"),
         ContactKind.PAYMENT: _("payment handles and links"),
+        ContactKind.ADDRESS: _("street addresses"),
     }
     found = set(kinds)
     return ", ".join(names[kind] for kind in ContactKind if kind in found)
