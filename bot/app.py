@@ -154,23 +154,28 @@ class Runtime:
             notices,
             on_notified=self.sender.wake,
             make_way=functools.partial(self.receiver.lull, PROCESSING_PATIENCE),
+            # The buyer <-> seller relay, buyer messages in (and kept for the board).
+            on_buyer_message=keeping(self.relay.on_buyer_message),
         )
-        self.dispatcher = MarketplaceDispatcher(
-            self.db, self.marketplace, on_telegram_queued=self.sender.wake, lease=claims
-        )
-        self.orders = OrderService(self.db, wake_dispatcher=self.dispatcher.wake)
-        # The order board is another face of the same order service.
-        self.http.state.board = BoardState(self.db, self.orders, token, self.defaults)
-        # The buyer <-> seller relay: buyer messages in (kept for the board), seller replies out.
-        self.events.on_buyer_message = keeping(self.relay.on_buyer_message)
+        # Seller replies out: queued by Replies, delivered by the marketplace outbox, which
+        # Replies wakes (the outbox is built next, with Replies' delivery as its "message" kind).
         self.replies = Replies(
             self.db,
             self.marketplace,
             functools.partial(telegram_download, self.application.bot),
             self.files,
-            wake_dispatcher=self.dispatcher.wake,
+            wake_dispatcher=lambda: self.dispatcher.wake(),
         )
-        self.dispatcher.kinds["message"] = self.replies.deliver
+        self.dispatcher = MarketplaceDispatcher(
+            self.db,
+            self.marketplace,
+            on_telegram_queued=self.sender.wake,
+            lease=claims,
+            kinds={"message": self.replies.deliver},
+        )
+        self.orders = OrderService(self.db, wake_dispatcher=self.dispatcher.wake)
+        # The order board is another face of the same order service.
+        self.http.state.board = BoardState(self.db, self.orders, token, self.defaults)
         self.linker = Linker(self.db)
         self.reminders = Reminders(
             self.db, self.defaults, render_digest, on_queued=self.sender.wake

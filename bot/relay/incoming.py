@@ -1,9 +1,9 @@
 """Buyer → seller: a ``message.created`` event becomes bot messages to every account of the seller.
 
-Installed as ``EventProcessor.on_buyer_message``, so everything is queued in the telegram outbox
-inside the event's own transaction, with dedupe keys (a replayed event relays nothing twice) and
-with ``relay=`` so each sent Telegram message is recorded in ``RelayLink`` and a Telegram reply
-to it finds its way back to the buyer.
+Given to ``EventProcessor`` as its ``on_buyer_message`` hook, so everything is queued in the
+Telegram outbox inside the event's own transaction, with dedupe keys (a replayed event relays
+nothing twice) and with ``relay=`` so each sent Telegram message is recorded in ``RelayLink``
+and a Telegram reply to it finds its way back to the buyer.
 
 What the seller gets: a header naming the order and the buyer's alias, the text with contact
 details hidden (also the rest of one begun in the buyer's last messages: ``bot.relay.earlier``),

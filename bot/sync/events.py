@@ -43,6 +43,7 @@ class EventProcessor:
         *,
         on_notified: Callable[[], None] = lambda: None,
         make_way: Callable[[], Awaitable[None]] | None = None,
+        on_buyer_message: BuyerMessageHook | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self._db = db
@@ -53,7 +54,7 @@ class EventProcessor:
         self._on_notified = on_notified
         self._clock = clock
         self._worker = Worker("events", self.process_pending)
-        self.on_buyer_message: BuyerMessageHook | None = None
+        self._on_buyer_message = on_buyer_message
 
     def wake(self) -> None:
         self._worker.wake()
@@ -122,8 +123,8 @@ class EventProcessor:
             await self._return_requested(session, envelope, data, now)
         elif isinstance(data, schemas.MessageCreatedData):
             order = await self._known_order(session, data.message.order_id, now)
-            if self.on_buyer_message is not None and data.message.author != "seller":
-                await self.on_buyer_message(session, data.message, order)
+            if self._on_buyer_message is not None and data.message.author != "seller":
+                await self._on_buyer_message(session, data.message, order)
         else:
             log.info("event %s of unknown type %s stored and skipped", envelope.id, envelope.type)
 

@@ -11,7 +11,7 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from html import escape
 
@@ -65,14 +65,16 @@ class MarketplaceDispatcher:
         on_telegram_queued: Callable[[], None] = lambda: None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         lease: timedelta = LEASE,
+        kinds: Mapping[str, Deliver] | None = None,
     ) -> None:
+        """``kinds``: how rows of other kinds than ``status_change`` are delivered."""
         self._db = db
         self._lease = lease
         self._marketplace = marketplace
         self._on_telegram_queued = on_telegram_queued
         self._clock = clock
         self._worker = Worker("marketplace_outbox", self.deliver_due)
-        self.kinds: dict[str, Deliver] = {"status_change": self._status_change}
+        self.kinds: dict[str, Deliver] = {"status_change": self._status_change, **(kinds or {})}
 
     def wake(self) -> None:
         self._worker.wake()

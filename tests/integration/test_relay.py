@@ -197,8 +197,7 @@ def delivery(db: Database, client: HttpMarketplace, files: FileChecker) -> Deliv
     clock = Clock()
     telegram = TelegramFiles({"tg-photo": jpeg_with_gps()})
     replies = Replies(db, client, telegram.download, files, clock=clock)
-    dispatcher = MarketplaceDispatcher(db, client, clock=clock)
-    dispatcher.kinds["message"] = replies.deliver
+    dispatcher = MarketplaceDispatcher(db, client, clock=clock, kinds={"message": replies.deliver})
     return Delivery(replies, dispatcher, clock, telegram)
 
 
@@ -328,8 +327,7 @@ async def test_files_already_uploaded_are_not_fetched_or_uploaded_again_on_retry
     clock, telegram = Clock(), TelegramFiles({"tg-photo": jpeg_with_gps()})
     flaky = FlakyMessages(client)
     replies = Replies(db, flaky, telegram.download, files, clock=clock)
-    dispatcher = MarketplaceDispatcher(db, client, clock=clock)
-    dispatcher.kinds["message"] = replies.deliver
+    dispatcher = MarketplaceDispatcher(db, client, clock=clock, kinds={"message": replies.deliver})
     await replies.queue(SELLER, order.number, "", [PHOTO], source="5001-13", notice=None)
     assert await dispatcher.deliver_due() == 0
     assert len((await the_row(db)).payload["uploaded"]) == 1
