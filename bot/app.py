@@ -159,6 +159,7 @@ class Runtime:
         )
         # Seller replies out: queued by Replies, delivered by the marketplace outbox, which
         # Replies wakes (the outbox is built next, with Replies' delivery as its "message" kind).
+        self.dispatcher: MarketplaceDispatcher
         self.replies = Replies(
             self.db,
             self.marketplace,
