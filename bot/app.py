@@ -25,6 +25,7 @@ from telegram.request import HTTPXRequest
 
 from bot.board.api import BoardState
 from bot.board.messages import keeping
+from bot.board.weekly import WeeklyCards, with_cards
 from bot.delivery.leases import DEFAULT_TTL, Lease
 from bot.delivery.notify import SellerDefaults
 from bot.delivery.persistence import DatabasePersistence
@@ -33,10 +34,11 @@ from bot.delivery.telegram_outbox import LEASE as CLAIM_LEASE
 from bot.delivery.telegram_outbox import TelegramSender
 from bot.delivery.update_processor import PerChatUpdateProcessor
 from bot.http import build_http_app
-from bot.i18n import LOCALES
+from bot.i18n import LOCALES, translator
 from bot.marketplace import Marketplace
 from bot.marketplace.client import HttpMarketplace
 from bot.marketplace.sandbox.marketplace import SandboxMarketplace
+from bot.presentation import keyboards
 from bot.presentation.digest import render_digest
 from bot.presentation.menus import command_menu
 from bot.presentation.notices import Notices
@@ -144,7 +146,7 @@ class Runtime:
             self.db,
             self.application.bot,
             limiter=ChatRateLimiter(),
-            load_attachment=self.relay.load_attachment,
+            load_attachment=with_cards(self.relay.load_attachment),
             lease=claims,
         )
         self.events = EventProcessor(
@@ -181,6 +183,7 @@ class Runtime:
         self.reminders = Reminders(
             self.db, self.defaults, render_digest, on_queued=self.sender.wake
         )
+        self.weekly = WeeklyCards(self.db, self.defaults, on_queued=self.sender.wake)
         self.team = Team(self.db, self.linker)
         self.saved_replies = SavedReplies(self.db, settings.default_timezone)
         self.reconciler = Reconciler(
@@ -208,6 +211,11 @@ class Runtime:
             for locale in LOCALES:
                 await bot.set_my_commands(command_menu(locale, linked=True), language_code=locale)
             await bot.set_my_commands(command_menu(self.defaults.locale, linked=True))
+            if self.settings.board_url:
+                _ = translator(self.defaults.locale)
+                await bot.set_chat_menu_button(
+                    menu_button=keyboards.board_menu_button(self.settings.board_url, _)
+                )
         except TelegramError as exc:
             log.warning("could not set the command menus: %s", exc)
 
@@ -217,6 +225,9 @@ class Runtime:
             await self.application.bot.set_my_commands(
                 command_menu(locale, linked), scope=BotCommandScopeChat(chat_id)
             )
+            if self.settings.board_url and linked:
+                button = keyboards.board_menu_button(self.settings.board_url, translator(locale))
+                await self.application.bot.set_chat_menu_button(chat_id, button)
         except TelegramError as exc:
             log.warning("could not set the chat's command menu: %s", exc)
 

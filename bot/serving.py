@@ -18,6 +18,7 @@ from typing import Any
 import uvicorn
 
 from bot.app import Runtime
+from bot.board.weekly import WeeklyCards
 from bot.reminders.sweep import Reminders
 from handlers.context import Context
 from storage.migrate import require_migrated, upgrade
@@ -37,6 +38,15 @@ def settle_heap() -> None:
     """
     gc.collect()
     gc.freeze()
+
+
+def _weekly_job(cards: WeeklyCards) -> Callable[[Context], Coroutine[Any, Any, None]]:
+    """The JobQueue's periodic weekly-card sweep."""
+
+    async def sweep(context: Context) -> None:
+        await cards.sweep()
+
+    return sweep
 
 
 def _sweep_job(reminders: Reminders) -> Callable[[Context], Coroutine[Any, Any, None]]:
@@ -111,6 +121,13 @@ async def serve(
                 interval=REMINDER_SWEEP_INTERVAL,
                 first=5,
                 name="stalled-orders",
+            )
+            # The weekly card the same way: its (seller, week) records make it go out once.
+            application.job_queue.run_repeating(
+                _weekly_job(runtime.weekly),
+                interval=REMINDER_SWEEP_INTERVAL,
+                first=10,
+                name="weekly-cards",
             )
         settle_heap()
         log.info(

@@ -173,7 +173,9 @@ async def orders(update: Update, context: Context) -> None:
         return
     async with context.runtime.db.snapshot() as session:
         found = await repositories.open_orders(session, who.seller_id or "")
-    await _send(update, views.order_list(found, who.reader))
+    board = context.runtime.settings.board_url
+    markup = keyboards.open_board(board, who._) if board else None
+    await _send(update, views.order_list(found, who.reader), markup)
 
 
 async def order(update: Update, context: Context) -> None:

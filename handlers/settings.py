@@ -1,4 +1,4 @@
-"""/settings: language, time zone, reminder hour and the daily digest, by buttons.
+"""/settings: language, time zone, reminder hour, the daily digest and the weekly card, by buttons.
 
 Also ``/settings timezone <Area/City>`` for a zone that is not among the buttons, and the
 digest's "Snooze" button. One screen, no conversation state: each button stores its setting and
@@ -33,7 +33,7 @@ ZONES = (
 )
 HOURS = tuple(range(6, 23))
 #: what a settings button sets (``set:<what>:<value>``); each is drawn in settings.mmd
-SETTINGS = ("lang", "tz", "hour", "digest")
+SETTINGS = ("lang", "tz", "hour", "digest", "card")
 _DATA = re.compile(rf"^set:(?P<what>{'|'.join(SETTINGS)}):(?P<value>[A-Za-z0-9_/+-]{{1,40}})$")
 
 
@@ -50,9 +50,17 @@ async def _current(context: Context, who: Who) -> tuple[str, int, bool]:
     return zone, hour, bool(seller.digest_enabled) if seller else True
 
 
+async def _weekly_card(context: Context, who: Who) -> bool:
+    """Whether the weekly performance card is on (it is until the seller turns it off)."""
+    async with context.runtime.db.snapshot() as session:
+        seller = await repositories.seller(session, who.seller_id or "")
+    return bool(seller.weekly_card_enabled) if seller else True
+
+
 async def _screen(context: Context, who: Who) -> tuple[str, InlineKeyboardMarkup]:
     _ = who._
     zone, hour, digest = await _current(context, who)
+    card = await _weekly_card(context, who)
     text = "\n".join(
         [
             "<b>" + escape(_("Settings")) + "</b>",
@@ -67,6 +75,7 @@ async def _screen(context: Context, who: Who) -> tuple[str, InlineKeyboardMarkup
                     state=_("on") if digest else _("off"), hour=hour
                 )
             ),
+            escape(_("Weekly card: {state}").format(state=_("on") if card else _("off"))),
             escape(_("Another zone: /settings timezone America/New_York")),
         ]
     )
@@ -95,6 +104,12 @@ async def _screen(context: Context, who: Who) -> tuple[str, InlineKeyboardMarkup
             InlineKeyboardButton(
                 _("Turn the digest off") if digest else _("Turn the digest on"),
                 callback_data=f"set:digest:{'off' if digest else 'on'}",
+            )
+        ],
+        [
+            InlineKeyboardButton(
+                _("Turn the weekly card off") if card else _("Turn the weekly card on"),
+                callback_data=f"set:card:{'off' if card else 'on'}",
             )
         ],
     ]
@@ -168,6 +183,8 @@ async def _store(context: Context, who: Who, what: str, value: str) -> None:
                 seller.timezone = value
             elif what == "hour":
                 seller.reminder_hour = int(value)
+            elif what == "card":
+                seller.weekly_card_enabled = value == "on"
             else:
                 seller.digest_enabled = value == "on"
         await session.commit()

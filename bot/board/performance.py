@@ -6,7 +6,7 @@ they need for the last weeks, by the seller's ship-by index and the messages' se
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -68,6 +68,14 @@ async def figures(
         )
         exchanges += [Exchange(order_id, at, from_buyer=False) for order_id, at in replied.all()]
     return weekly_figures(mondays, tz, shipments, exchanges, now)
+
+
+async def weeks_ending(
+    session: AsyncSession, seller_id: str, tz: str, monday: date, weeks: int = WEEKS
+) -> list[Week]:
+    """The figures of the ``weeks`` weeks ending with the one that starts on local ``monday``."""
+    _, end = week_bounds(monday, tz)
+    return await figures(session, seller_id, tz, end - timedelta(microseconds=1), weeks)
 
 
 def to_json(week: Week) -> dict[str, object]:

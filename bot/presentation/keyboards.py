@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, MenuButtonWebApp, WebAppInfo
 
 from bot.domain.lifecycle import Status, allowed_next
 from bot.i18n import Gettext
@@ -158,3 +158,13 @@ def cancel_only(_: Gettext) -> InlineKeyboardMarkup:
 
 def _cancel(_: Gettext) -> InlineKeyboardButton:
     return InlineKeyboardButton(_("Cancel"), callback_data=step_data(Step.CANCEL))
+
+
+def open_board(url: str, _: Gettext) -> InlineKeyboardMarkup:
+    """The button that opens the order board (the Mini App) inside Telegram."""
+    return InlineKeyboardMarkup([[InlineKeyboardButton(_("Open board"), web_app=WebAppInfo(url))]])
+
+
+def board_menu_button(url: str, _: Gettext) -> MenuButtonWebApp:
+    """The chat's menu button, opening the order board."""
+    return MenuButtonWebApp(_("Order board"), WebAppInfo(url))
