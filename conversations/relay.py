@@ -23,12 +23,10 @@ on untouched, one that is stops there (``ApplicationHandlerStop``).
 
 from __future__ import annotations
 
-import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from html import escape
 from typing import Any
 
-from sqlalchemy import select
 from telegram import Message, Update
 from telegram.error import BadRequest
 from telegram.ext import (
@@ -49,15 +47,15 @@ from bot.scanning.jobs import Scanned
 from bot.sync.orders import Notice, OrderNotFound
 from bot.team.roles import NotAllowed
 from conversations import relay_content as content
+from conversations.relay_target import (
+    COMPOSE,
+    after_sent,
+    relayed_order,
+    target,
+)
 from handlers.context import Context
 from handlers.who import Who, identify
-from storage import repositories
-from storage.models import RelayLink
 
-COMPOSE = "relay"
-COMPOSE_TTL = timedelta(minutes=30)
-#: how old a replied-to bot message may be and still be waiting for its relay record
-RECORD_GRACE = timedelta(seconds=10)
 #: Buttons that only show something; pressing them keeps the compose step open.
 _VIEW_BUTTONS = r"^o:(details|address|form|reply):"
 _PRIVATE = filters.ChatType.PRIVATE
@@ -99,7 +97,7 @@ async def take_message(update: Update, context: Context) -> None:
     if message is None:
         await _edited(update, context)
         return
-    who, number = await _target(update, context, message)
+    who, number = await target(update, context, message)
     if who is None or number is None:
         return
     _ = who._
@@ -137,7 +135,7 @@ async def take_message(update: Update, context: Context) -> None:
     if covered is not None:
         await _answer(message, escape(content.covered_text(covered, _)))
     await _queue(context, who, message, number, text, files)
-    _after_sent(context, message)
+    after_sent(context, message)
     raise ApplicationHandlerStop
 
 
@@ -194,75 +192,6 @@ async def _files(
     return files, scanned if scanned.covered else None
 
 
-async def _target(
-    update: Update, context: Context, message: Message
-) -> tuple[Who | None, str | None]:
-    """Who writes and to which order's buyer, or (None, None) when the message is not a reply."""
-    reply = message.reply_to_message
-    compose = _open_compose(context, message)
-    if reply is None and compose is None:
-        return None, None
-    who = await identify(update, context)
-    if who.seller_id is None:
-        return None, None
-    if reply is not None:
-        number = await _relayed_order(context, who, reply)
-        if number is not None:
-            return who, number
-    if compose is not None:
-        return who, compose["number"]
-    return None, None
-
-
-def _open_compose(context: Context, message: Message) -> dict[str, Any] | None:
-    """The open compose step, if it is still fresh and this message may answer it."""
-    compose = context.user_data.get(COMPOSE)
-    if not compose:
-        return None
-    since = datetime.fromisoformat(compose["since"])
-    album = compose.get("album")
-    if datetime.now(UTC) - since > COMPOSE_TTL or (album and message.media_group_id != album):
-        context.user_data.pop(COMPOSE, None)
-        return None
-    return dict(compose)
-
-
-def _after_sent(context: Context, message: Message) -> None:
-    """Close the compose step; the other pictures of the same album still go to the buyer."""
-    compose = context.user_data.get(COMPOSE)
-    if compose and message.media_group_id:
-        context.user_data[COMPOSE] = {**compose, "album": message.media_group_id}
-    else:
-        context.user_data.pop(COMPOSE, None)
-
-
-async def _relayed_order(context: Context, who: Who, replied_to: Message) -> str | None:
-    """The number of the order whose buyer message this chat's message carries."""
-    number = await _linked_order(context, who, replied_to.message_id)
-    # A reply can beat the sender's record of the message it answers: Telegram shows the message
-    # the moment it is sent, and its id is written just after. Give a fresh one a moment.
-    fresh = replied_to.date is not None and datetime.now(UTC) - replied_to.date < RECORD_GRACE
-    for _ in range(20 if number is None and fresh else 0):
-        await asyncio.sleep(0.1)
-        if (number := await _linked_order(context, who, replied_to.message_id)) is not None:
-            break
-    return number
-
-
-async def _linked_order(context: Context, who: Who, telegram_message_id: int) -> str | None:
-    async with context.runtime.db.snapshot() as session:
-        order_id = await session.scalar(
-            select(RelayLink.order_id).where(
-                RelayLink.chat_id == who.chat_id,
-                RelayLink.telegram_message_id == telegram_message_id,
-            )
-        )
-        order = await repositories.order(session, order_id) if order_id else None
-    if order is None or order.seller_id != who.seller_id:
-        return None
-    return order.number
-
-
 async def _edited(update: Update, context: Context) -> None:
     """An edited reply to a buyer: the buyer already has the first version."""
     message = update.edited_message
@@ -271,7 +200,7 @@ async def _edited(update: Update, context: Context) -> None:
     who = await identify(update, context)
     if who.seller_id is None:
         return
-    if await _relayed_order(context, who, message.reply_to_message) is None:
+    if await relayed_order(context, who, message.reply_to_message) is None:
         return
     text = who._("Changes to a sent message do not reach the buyer. Send a new message.")
     await _answer(message, escape(text))
