@@ -131,6 +131,16 @@ class _RunBuilder:
             and len(self.run[-1].digits) <= 2
         )
 
+    @property
+    def ends_in_digits(self) -> bool:
+        """Whether the last thing read was a group of real digits (not words or look-alikes)."""
+        return (
+            bool(self.run)
+            and not self.words
+            and self.run[-1].end == self.last_end
+            and not self.run[-1].disguised
+        )
+
     def add_digits(self, digits: str, start: int, end: int, disguised: bool = False) -> None:
         self.close_words()
         self.last_end = end
@@ -210,8 +220,8 @@ def _read_token(builder: _RunBuilder, token: str, start: int, end: int) -> None:
         return
     if token in _FILLERS and (builder.run or builder.words):
         return
-    if len(token) == 1 and token.isalpha() and token not in _LONE_ZEROS and builder.run:
-        # "0 8 8 8 x 1 2 3 x 4 5 6": a lone letter between digits is a separator.
+    if len(token) == 1 and token.isalpha() and token not in _LONE_ZEROS and builder.ends_in_digits:
+        # "0 8 8 8 x 1 2 3 x 4 5 6": a lone letter after real digits is a separator.
         return
     if token in _PLUS_WORDS:
         builder.end_run()
