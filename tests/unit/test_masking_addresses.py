@@ -50,6 +50,7 @@ def test_an_address_and_a_phone_are_both_hidden() -> None:
         pytest.param("Ела ми е на размер 42, взимам го.", id="size after na"),
         pytest.param("Ще мина в 10 да взема поръчка 100234 от Спиди.", id="order at speedy"),
         pytest.param("Street style, size 12, 3 pcs.", id="street as a word"),
+        pytest.param("Adidas 3 Stripes Street Jacket, size M", id="street in a product name"),
     ],
 )
 def test_delivery_talk_passes_verbatim(text: str) -> None:
@@ -59,3 +60,7 @@ def test_delivery_talk_passes_verbatim(text: str) -> None:
 def test_a_bare_street_and_number_is_an_address_only_beside_meeting_talk() -> None:
     assert mask_contacts("Пратката е на Шипка 7").text == "Пратката е на Шипка 7"
     assert mask_contacts("Ела на Шипка 7").text == f"Ела на {MASK}"
+
+
+def test_an_english_address_alone_on_its_line_is_hidden() -> None:
+    assert mask_contacts("Hi!\n12 Oak Street").text == f"Hi!\n{MASK}"

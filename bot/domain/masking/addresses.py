@@ -5,7 +5,9 @@
 
 A street (a marker such as "ул.", "бул.", "Street", and a house number), a block of flats ("бл. 23"
 with an entrance, floor or flat, or after "жк"/"кв.") and, when the message speaks of meeting or
-picking up, a bare "на Шипка 7" are addresses. They are left alone when they are delivery talk:
+picking up, a bare "на Шипка 7" are addresses. An English one ("12 Oak Street") needs meeting
+talk, a word such as "at" before it, or a line of its own: "Adidas 3 Stripes Street Jacket" is a
+product. Addresses are left alone when they are delivery talk:
 an address next to a courier's name ("офис на Еконт на ул. Шипка 5"), or given for delivery
 ("адрес за доставка:", "гр. София, ул. …") when nothing speaks of meeting. City names, courier
 offices, order numbers, sizes and prices are never addresses.
@@ -45,6 +47,12 @@ _ENGLISH = re.compile(
     rf"(?:{_STREET_TYPE})(?!\w){_SUBPART}*"
     rf"|(?<!\w)(?P<name2>{_WORD}(?:\s+{_WORD}){{0,2}})\s+(?:street|road|avenue|str\.?)\s+"
     rf"\d{{1,4}}[a-z]?(?!\w)"
+)
+#: "at 12 Oak Street": without meeting talk, an English address needs a word saying it is a place
+#: ("Adidas 3 Stripes Street Jacket" is a product).
+#: An address alone at the start of a line is given as one too.
+_PLACE_WORD = re.compile(
+    r"(?:(?<!\w)(?:at|on|from|to|in|address\w*|адрес\w*|на|от)\s+|(?:^|\n)[ \t]*)$"
 )
 #: "на Шипка 7": a capitalised name and a house number, only believed beside meeting talk.
 _BARE = re.compile(
@@ -87,7 +95,11 @@ def find_addresses(norm: Normalised) -> list[tuple[int, int]]:
         return []
     meeting = _MEETING.search(text) is not None
     spans = [match.span() for match in _MARKED.finditer(text)]
-    spans += [match.span() for match in _named(norm, _ENGLISH)]
+    spans += [
+        match.span()
+        for match in _named(norm, _ENGLISH)
+        if meeting or _PLACE_WORD.search(text[max(0, match.start() - 12) : match.start()])
+    ]
     if meeting:
         spans += [(match.start("name"), match.end()) for match in _named(norm, _BARE)]
     return [
