@@ -17,7 +17,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import httpx
-from telegram import BotCommandScopeChat
+from telegram import BotCommandScopeAllPrivateChats, BotCommandScopeChat
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.ext import Defaults as TelegramDefaults
@@ -208,9 +208,15 @@ class Runtime:
     async def set_command_menus(self) -> None:
         bot = self.application.bot
         try:
+            # Private chats only: in a group the bot works for nobody, so it offers nothing there.
+            private = BotCommandScopeAllPrivateChats()
             for locale in LOCALES:
-                await bot.set_my_commands(command_menu(locale, linked=True), language_code=locale)
-            await bot.set_my_commands(command_menu(self.defaults.locale, linked=True))
+                await bot.set_my_commands(
+                    command_menu(locale, linked=True), scope=private, language_code=locale
+                )
+            await bot.set_my_commands(
+                command_menu(self.defaults.locale, linked=True), scope=private
+            )
             if self.settings.board_url:
                 _ = translator(self.defaults.locale)
                 await bot.set_chat_menu_button(

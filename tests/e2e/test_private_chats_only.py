@@ -81,3 +81,13 @@ async def test_a_button_carrying_another_chats_message_changes_nothing(
     prompts = [m for m in english_seller.messages if "Add a comment" in (m.text or "")]
     assert len(prompts) == 1
     assert not telegram.events(GROUP) and not telegram.events(7777)
+
+
+async def test_the_command_menu_is_offered_in_private_chats_only(
+    bot: RunningBot, telegram: TelegramStub
+) -> None:
+    assert telegram.commands_for("en", scope="all_private_chats")
+    assert telegram.commands_for("bg", scope="all_private_chats")
+    assert telegram.commands_for("", scope="all_private_chats")
+    assert not telegram.commands_for("", scope="default")
+    assert not telegram.commands_for("en", scope="all_group_chats")
