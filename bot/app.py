@@ -35,10 +35,11 @@ from bot.delivery.telegram_outbox import TelegramSender
 from bot.delivery.update_processor import PerChatUpdateProcessor
 from bot.http import build_http_app
 from bot.i18n import LOCALES, translator
-from bot.marketplace import Marketplace
+from bot.marketplace import Marketplace, schemas
 from bot.marketplace.client import HttpMarketplace
 from bot.marketplace.sandbox.marketplace import SandboxMarketplace
 from bot.presentation import keyboards
+from bot.presentation.away import AwayTexts
 from bot.presentation.digest import render_digest
 from bot.presentation.menus import command_menu
 from bot.presentation.notices import Notices
@@ -55,11 +56,13 @@ from bot.sync.inbox import WebhookReceiver
 from bot.sync.marketplace_outbox import MarketplaceDispatcher
 from bot.sync.orders import OrderService
 from bot.sync.reconcile import Reconciler
+from bot.team.away import AwayMode
 from bot.team.linking import Linker
 from bot.team.members import Team
 from bot.team.saved_replies import SavedReplies
 from handlers.context import BotData, Context
-from storage.database import Database
+from storage.database import AsyncSession, Database
+from storage.models import Order
 
 log = logging.getLogger(__name__)
 
@@ -149,6 +152,16 @@ class Runtime:
             load_attachment=with_cards(self.relay.load_attachment),
             lease=claims,
         )
+        # Away mode answers buyers through the marketplace outbox, built below.
+        self.away = AwayMode(
+            self.db,
+            self.defaults,
+            AwayTexts(),
+            wake_dispatcher=lambda: self.dispatcher.wake(),
+            on_notified=self.sender.wake,
+        )
+        # The buyer <-> seller relay, buyer messages in (and kept for the board).
+        self._relayed = keeping(self.relay.on_buyer_message)
         self.events = EventProcessor(
             self.db,
             self.marketplace,
@@ -156,8 +169,7 @@ class Runtime:
             notices,
             on_notified=self.sender.wake,
             make_way=functools.partial(self.receiver.lull, PROCESSING_PATIENCE),
-            # The buyer <-> seller relay, buyer messages in (and kept for the board).
-            on_buyer_message=keeping(self.relay.on_buyer_message),
+            on_buyer_message=self._on_buyer_message,
         )
         # Seller replies out: queued by Replies, delivered by the marketplace outbox, which
         # Replies wakes (the outbox is built next, with Replies' delivery as its "message" kind).
@@ -193,6 +205,13 @@ class Runtime:
             self.db, "telegram-poller", _holder_name(), ttl=settings.lease_seconds or DEFAULT_TTL
         )
         register(self.application)
+
+    async def _on_buyer_message(
+        self, session: AsyncSession, message: schemas.Message, order: Order
+    ) -> None:
+        """A buyer's message: kept and relayed to the team, and answered while away."""
+        await self._relayed(session, message, order)
+        await self.away.on_buyer_message(session, message, order)
 
     async def _deliver_to_self(self, body: bytes, headers: dict[str, str]) -> int:
         response = await self._to_self.post("/webhooks/chopni", content=body, headers=headers)

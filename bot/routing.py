@@ -18,10 +18,11 @@ from telegram.ext import (
 from bot.presentation import saved_replies as saved_view
 from bot.presentation.callback_data import HISTORY_PATTERN, Action
 from bot.presentation.team import TEAM_PATTERN
+from conversations import away as away_flow
 from conversations import relay, relay_saved, status_change
 from conversations import saved_replies as saved_replies_flow
 from conversations.steady import steadied
-from handlers import callbacks, commands, documents, private_only, settings, team
+from handlers import away, callbacks, commands, documents, private_only, settings, team
 from handlers import saved_replies as saved_replies_handlers
 from handlers.context import Context
 from handlers.errors import on_error
@@ -51,6 +52,7 @@ def register(
         # Each flow's steps are made steady: a failing step answers and keeps the flow.
         steadied(status_change.build()),
         steadied(saved_replies_flow.build()),
+        steadied(away_flow.build()),
         *(extra_conversations or []),
         # One-shot commands for linked sellers (each checks the link itself).
         CommandHandler("orders", commands.orders),
@@ -62,6 +64,7 @@ def register(
         CommandHandler("team", team.team_command),
         CallbackQueryHandler(team.team_button, pattern=TEAM_PATTERN),
         CommandHandler("replies", saved_replies_handlers.replies_command),
+        CommandHandler("away", away.away_command),
         CallbackQueryHandler(saved_replies_handlers.manage_button, pattern=saved_view.PATTERN),
         CommandHandler("cancel", commands.cancel_outside),
         *(extra_handlers or []),

@@ -20,6 +20,7 @@ import uvicorn
 from bot.app import Runtime
 from bot.board.weekly import WeeklyCards
 from bot.reminders.sweep import Reminders
+from bot.team.away import AwayMode
 from handlers.context import Context
 from storage.migrate import require_migrated, upgrade
 
@@ -49,10 +50,13 @@ def _weekly_job(cards: WeeklyCards) -> Callable[[Context], Coroutine[Any, Any, N
     return sweep
 
 
-def _sweep_job(reminders: Reminders) -> Callable[[Context], Coroutine[Any, Any, None]]:
-    """The JobQueue's periodic stalled-orders sweep."""
+def _sweep_job(
+    reminders: Reminders, away: AwayMode
+) -> Callable[[Context], Coroutine[Any, Any, None]]:
+    """The JobQueue's periodic sweep: away modes whose date has come end, then the digests."""
 
     async def sweep(context: Context) -> None:
+        await away.expire()
         await reminders.sweep()
 
     return sweep
@@ -117,7 +121,7 @@ async def serve(
         if application.job_queue is not None:
             # Every process sweeps; the stored digest records make each digest go out once.
             application.job_queue.run_repeating(
-                _sweep_job(runtime.reminders),
+                _sweep_job(runtime.reminders, runtime.away),
                 interval=REMINDER_SWEEP_INTERVAL,
                 first=5,
                 name="stalled-orders",

@@ -14,6 +14,7 @@ from bot.relay.files import FileChecker
 from bot.relay.replies import Replies
 from bot.settings import Settings
 from bot.sync.orders import OrderService
+from bot.team.away import AwayMode
 from bot.team.linking import Linker
 from bot.team.members import Team
 from bot.team.saved_replies import SavedReplies
@@ -47,6 +48,9 @@ class Services(Protocol):
 
     @property
     def saved_replies(self) -> SavedReplies: ...
+
+    @property
+    def away(self) -> AwayMode: ...
 
     @property
     def bot_username(self) -> str | None:

@@ -15,8 +15,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.domain.deadlines import snooze_until_tomorrow
+from bot.presentation import away as away_view
 from bot.presentation import refusals
 from bot.sync.orders import OrderNotFound
+from bot.team.access import authorise
+from bot.team.roles import NotAllowed, Permission
 from handlers.commands import require_seller
 from handlers.context import Context
 from handlers.who import Who, identify
@@ -33,7 +36,7 @@ ZONES = (
 )
 HOURS = tuple(range(6, 23))
 #: what a settings button sets (``set:<what>:<value>``); each is drawn in settings.mmd
-SETTINGS = ("lang", "tz", "hour", "digest", "card")
+SETTINGS = ("lang", "tz", "hour", "digest", "card", "away")
 _DATA = re.compile(rf"^set:(?P<what>{'|'.join(SETTINGS)}):(?P<value>[A-Za-z0-9_/+-]{{1,40}})$")
 
 
@@ -61,6 +64,7 @@ async def _screen(context: Context, who: Who) -> tuple[str, InlineKeyboardMarkup
     _ = who._
     zone, hour, digest = await _current(context, who)
     card = await _weekly_card(context, who)
+    away = await context.runtime.away.current(who.seller_id or "")
     text = "\n".join(
         [
             "<b>" + escape(_("Settings")) + "</b>",
@@ -77,6 +81,7 @@ async def _screen(context: Context, who: Who) -> tuple[str, InlineKeyboardMarkup
             ),
             escape(_("Weekly card: {state}").format(state=_("on") if card else _("off"))),
             escape(_("Another zone: /settings timezone America/New_York")),
+            away_view.state(away, _),
         ]
     )
     rows = [
@@ -112,6 +117,12 @@ async def _screen(context: Context, who: Who) -> tuple[str, InlineKeyboardMarkup
                 callback_data=f"set:card:{'off' if card else 'on'}",
             )
         ],
+        [
+            InlineKeyboardButton(
+                _("End away mode") if away else _("🌴 Turn away mode on"),
+                callback_data=f"set:away:{'off' if away else 'on'}",
+            )
+        ],
     ]
     return text, InlineKeyboardMarkup(rows)
 
@@ -134,7 +145,11 @@ async def settings_command(update: Update, context: Context) -> None:
                 )
             )
             return
-        await _store(context, who, "tz", args[1])
+        try:
+            await _store(context, who, "tz", args[1])
+        except NotAllowed as refusal:
+            await chat.send_message(refusals.not_allowed(refusal.permission, who._))
+            return
     text, markup = await _screen(context, who)
     await chat.send_message(text, parse_mode="HTML", reply_markup=markup)
 
@@ -148,7 +163,11 @@ async def settings_button(update: Update, context: Context) -> None:
     if match is None or who.seller_id is None or not _valid(match["what"], match["value"]):
         await query.answer(who._("This button is no longer valid."), show_alert=True)
         return
-    await _store(context, who, match["what"], match["value"])
+    try:
+        await _store(context, who, match["what"], match["value"])
+    except NotAllowed as refusal:
+        await query.answer(refusals.not_allowed(refusal.permission, who._), show_alert=True)
+        return
     await query.answer()
     who = await identify(update, context)
     if match["what"] == "lang":
@@ -172,7 +191,14 @@ def _valid(what: str, value: str) -> bool:
 
 
 async def _store(context: Context, who: Who, what: str, value: str) -> None:
+    """Store one setting; the language is the account's own, the rest the owner's to change."""
+    if what == "away":
+        # "on" asks for the date and message (conversations/away.py); "off" ends it here.
+        await context.runtime.away.stop(who.seller_id or "", actor_telegram_id=who.user_id)
+        return
     async with context.runtime.db.transaction() as session:
+        if what != "lang":
+            await authorise(session, who.user_id, who.seller_id or "", Permission.SHOP_SETTINGS)
         if what == "lang":
             account = await repositories.account(session, who.user_id)
             if account is not None:

@@ -21,7 +21,7 @@ def command_menu(locale: str, linked: bool) -> list[BotCommand]:
         BotCommand("settings", _("Language, time zone, reminders")),
         BotCommand("team", _("Your team; invite a packer")),
         BotCommand("replies", _("Saved replies to buyers")),
-        BotCommand("team", _("Your team; invite a packer")),
+        BotCommand("away", _("Away mode: /away 2026-12-10 Back on Monday")),
         BotCommand("cancel", _("Leave the current step")),
     ]
     basic = [

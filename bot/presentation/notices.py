@@ -3,21 +3,24 @@ a return request. Implements :class:`bot.sync.notices.SyncNotices`."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from html import escape
 
 from bot.delivery.notify import Message, Recipient
 from bot.domain.lifecycle import Status
-from bot.presentation import keyboards, views
+from bot.presentation import away, keyboards, views
 from bot.presentation.limits import clip
 from bot.presentation.views import Reader
 from storage.models import Order
 
 
 class Notices:
-    def sale(self, order: Order, to: Recipient) -> Message:
+    def sale(self, order: Order, to: Recipient, *, away_until: date | None = None) -> Message:
         reader = Reader.of(to)
-        return views.sale(order, reader), keyboards.sale(order.number, reader._)
+        text = views.sale(order, reader)
+        if away_until is not None:
+            text = away.while_away(away_until, reader._) + "\n" + text
+        return text, keyboards.sale(order.number, reader._)
 
     def status_changed(self, order: Order, status: Status, to: Recipient) -> Message:
         _ = Reader.of(to)._

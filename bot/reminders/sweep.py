@@ -169,6 +169,8 @@ class Reminders:
                         ~exists().where(
                             DigestRecord.seller_id == Seller.id, DigestRecord.local_date == day
                         ),
+                        # Away mode pauses the digest until the day the seller is back.
+                        or_(Seller.away_until.is_(None), Seller.away_until <= day),
                     )
                     for (tz, reminder_hour), day in groups.items()
                 )

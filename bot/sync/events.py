@@ -23,6 +23,7 @@ from bot.domain.lifecycle import Status
 from bot.marketplace import Marketplace, MarketplaceError, schemas
 from bot.sync.notices import SyncNotices
 from bot.sync.replica import apply_remote_order
+from bot.team.away import away_today
 from storage import repositories
 from storage.database import Database
 from storage.models import InboxEvent, Order
@@ -145,11 +146,14 @@ class EventProcessor:
         applied = await apply_remote_order(session, remote, now=now)
         order = applied.order
         if envelope.type == "order.processed" or (applied.created and order.status == "PROCESSED"):
+            seller = await repositories.seller(session, order.seller_id)
+            away = away_today(seller, now, self._defaults.timezone)
+            until = away.until if away else None
             await self._notify(
                 session,
                 order,
                 f"sale:{order.id}",
-                lambda to: self._notices.sale(order, to),
+                lambda to: self._notices.sale(order, to, away_until=until),
             )
         if applied.status_changed:
             status = Status(order.status)

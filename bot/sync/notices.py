@@ -6,7 +6,7 @@ which notice to send, to whom (:class:`~bot.delivery.notify.Recipient`) and abou
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 from bot.delivery.notify import Message, Recipient
@@ -15,8 +15,9 @@ from storage.models import Order
 
 
 class SyncNotices(Protocol):
-    def sale(self, order: Order, to: Recipient) -> Message:
-        """A buyer's payment is confirmed: a new order to ship."""
+    def sale(self, order: Order, to: Recipient, *, away_until: date | None = None) -> Message:
+        """A buyer's payment is confirmed: a new order to ship (``away_until``: while the owner
+        is away, back on that date)."""
         ...
 
     def status_changed(self, order: Order, status: Status, to: Recipient) -> Message:
