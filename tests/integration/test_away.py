@@ -9,7 +9,11 @@ from sqlalchemy import select
 
 from bot.delivery.notify import SellerDefaults
 from bot.presentation.away import AwayTexts
+from bot.presentation.notices import Notices
+from bot.relay.files import FileChecker
 from bot.relay.replies import Replies
+from bot.sync.events import EventProcessor
+from bot.sync.marketplace_outbox import MarketplaceDispatcher
 from bot.team.away import AwayMode
 from storage.database import Database
 from storage.models import MarketplaceOutbox, Seller, TelegramOutbox
@@ -31,17 +35,23 @@ async def _no_files(file_id: str) -> bytes:
     raise AssertionError("an away reply has no files")
 
 
-def mode(p: Pipeline, clock: Clock) -> AwayMode:
+def mode(p: Pipeline, clock: Clock, files: FileChecker) -> AwayMode:
     """Away mode on the pipeline's events, its replies delivered as the bot delivers them."""
     away = AwayMode(p.db, SellerDefaults(), AwayTexts(), clock=clock)
-    p.events.on_buyer_message = away.on_buyer_message
-    p.dispatcher.kinds["message"] = Replies(p.db, p.marketplace, _no_files).deliver
+    p.events = EventProcessor(
+        p.db, p.marketplace, SellerDefaults(), Notices(), on_buyer_message=away.on_buyer_message
+    )
+    replies = Replies(p.db, p.marketplace, _no_files, files)
+    p.dispatcher = MarketplaceDispatcher(p.db, p.marketplace, kinds={"message": replies.deliver})
     return away
 
 
-async def test_each_order_gets_one_away_reply_a_day(pipeline: Pipeline) -> None:  # noqa: F811
+async def test_each_order_gets_one_away_reply_a_day(
+    pipeline: Pipeline,  # noqa: F811
+    files: FileChecker,
+) -> None:
     clock = Clock(datetime(2026, 12, 3, 10, tzinfo=UTC))
-    away = mode(pipeline, clock)
+    away = mode(pipeline, clock, files)
     await away.start(SELLER, "2026-12-07", "Back on Monday", actor_telegram_id=OWNER)
     first = await pipeline.sandbox.create_demo_order(SELLER)
     second = await pipeline.sandbox.create_demo_order(SELLER)
@@ -63,9 +73,10 @@ async def test_each_order_gets_one_away_reply_a_day(pipeline: Pipeline) -> None:
 
 async def test_away_mode_ends_on_its_date_and_tells_the_seller_once(
     pipeline: Pipeline,  # noqa: F811
+    files: FileChecker,
 ) -> None:
     clock = Clock(datetime(2026, 12, 3, 10, tzinfo=UTC))
-    away = mode(pipeline, clock)
+    away = mode(pipeline, clock, files)
     await away.start(SELLER, "05.12.2026", "Back on Saturday", actor_telegram_id=OWNER)
     clock.advance(timedelta(days=1).total_seconds())
     assert await away.expire() == 0
