@@ -11,7 +11,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.domain.lifecycle import MAX_COMMENT_LENGTH, Resolution, Status, StatusChange
+from bot.domain.lifecycle import (
+    MAX_COMMENT_LENGTH,
+    Resolution,
+    Status,
+    StatusChange,
+    comment_room,
+)
 from bot.domain.tracking import TrackingRefused, parse_tracking_number
 from bot.i18n import Gettext
 from bot.presentation import refusals
@@ -59,6 +65,15 @@ def parse_change(target: Status, data: Mapping[str, Any], order: Order, _: Gette
             label = order.delivery.get("label") or expected or ""
             raise ChangeRefused(refusals.tracking(refusal, label, _)) from None
         tracking, carrier = parsed.number, parsed.marketplace_carrier
+    # The limit holds for the history comment as sent: SHIPPED puts its tracking line first.
+    room = comment_room(target, tracking, carrier)
+    if comment is not None and len(comment) > room and not (tracking and tracking in comment):
+        raise ChangeRefused(
+            _(
+                "That is {length} characters; with the tracking number line in front, "
+                "a comment holds at most {limit}. Shorten it and send it again."
+            ).format(length=len(comment), limit=room)
+        )
     if target is Status.REFUNDED:
         try:
             resolution = Resolution(raw_resolution or "")

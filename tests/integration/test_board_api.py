@@ -271,3 +271,15 @@ async def test_the_page_and_its_assets_are_served_without_auth(client: httpx.Asy
         assert (await client.get(f"/app/static/{asset}")).status_code == 200
     assert (await client.get("/app/static/secret.py")).status_code == 404
     assert (await client.get("/app", follow_redirects=False)).status_code == 308
+
+
+async def test_a_shipped_comment_too_long_with_its_tracking_line_is_refused_not_a_5xx(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    url = "/app/api/orders/100002/status"
+    body = {"status": "SHIPPED", "tracking_number": "1051602258993", "comment": "x" * 1990}
+    response = await client.post(url, json=body, headers=tma(OWNER))
+    assert response.status_code == 422
+    assert "tracking number line" in response.json()["detail"]
+    async with runtime.db.snapshot() as session:
+        assert (await session.scalars(select(MarketplaceOutbox))).all() == []
