@@ -34,6 +34,7 @@ from starlette.types import Receive, Scope, Send
 
 from testkit.telegram_stub_api import as_int
 from testkit.telegram_stub_media import MediaMethods
+from testkit.telegram_stub_messages import MessageMethods
 from testkit.telegram_stub_profile import ProfileMethods
 from testkit.telegram_stub_records import (
     ApiError,
@@ -83,7 +84,7 @@ class _Dropped(Response):
         await send({"type": "http.response.start", "status": 200, "headers": []})
 
 
-class TelegramStub(UpdateMethods, MediaMethods, ProfileMethods):
+class TelegramStub(UpdateMethods, MessageMethods, MediaMethods, ProfileMethods):
     """The Bot API on loopback; ``async with`` starts and stops it."""
 
     def __init__(
