@@ -6,6 +6,7 @@ Implements :class:`bot.reminders.digest.RenderDigest`.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
@@ -14,9 +15,10 @@ from zoneinfo import ZoneInfo
 
 from bot.delivery.notify import Recipient
 from bot.domain.deadlines import OrderClock, StallReason
+from bot.domain.identifiers import ORDER_NUMBER_PATTERN
 from bot.domain.lifecycle import Status
 from bot.i18n import translator
-from bot.presentation.callback_data import Action, OrderCallback, understood
+from bot.presentation.callback_data import Action, OrderCallback
 from bot.presentation.limits import MESSAGE_TEXT, visible_length
 from bot.reminders.digest import MAX_LISTED, Stalled
 
@@ -89,6 +91,11 @@ def _action(reason: StallReason, status: Status) -> Action:
     return Action.DETAILS
 
 
+#: a digest line: its HTML, the order number and the action its first button takes
+_Entry = tuple[str, str, Action]
+#: the order numbers a button's callback data can carry (callback_data.OrderCallback)
+_NUMBER = re.compile(ORDER_NUMBER_PATTERN)
+
 _STATUS_WORD = {
     Action.PROCESSING: "PROCESSING",
     Action.SHIPPED: "SHIPPED",
@@ -96,37 +103,43 @@ _STATUS_WORD = {
 }
 
 
+def _fitting(entries: list[_Entry], kept: list[str]) -> list[_Entry]:
+    """The first entries that fit in one message beside the ``kept`` lines."""
+    # A line's UTF-16 length is at most twice its length in characters: most digests are far
+    # below the limit, and are not measured line by line.
+    if 2 * sum(len(line) + 1 for line in [*kept, *(e[0] for e in entries)]) <= MESSAGE_TEXT:
+        return entries
+    room = MESSAGE_TEXT - sum(visible_length(line) + 1 for line in kept)
+    for count, (line, _number, _action) in enumerate(entries):
+        room -= visible_length(line) + 1
+        if room < 0:
+            return entries[:count]
+    return entries
+
+
 def render_digest(stalled: Stalled, to: Recipient, now: datetime) -> tuple[str, dict[str, Any]]:
     """The digest message: the most urgent orders with why, a button to act and one to snooze."""
     phrases = _phrases(to.locale, to.timezone)
-    lines = [f"⏰ <b>{phrases.header.format(count=stalled.total)}</b>"]
-    rows = []
-    listed = stalled.orders[:MAX_LISTED]
-    # Room for the lines: the header, the "…and N more" line (its longest) and the footer kept.
-    room = MESSAGE_TEXT - sum(
-        visible_length(line) + 1
-        for line in (lines[0], phrases.more.format(count=stalled.total), phrases.footer)
-    )
-    shown = 0
-    for _position, number, clock, reasons in listed:
+    head = f"⏰ <b>{phrases.header.format(count=stalled.total)}</b>"
+    entries = []
+    for _position, number, clock, reasons in stalled.orders[:MAX_LISTED]:
         why = "; ".join(
             phrases.reasons[reason].format(
                 deadline=(when := _short(_deadline(reason, clock), phrases.zone)), when=when
             )
             for reason in reasons
         )
-        status = clock.status.value
-        line = f"• <b>{escape(number)}</b> ({status}) — {why}"
-        room -= visible_length(line) + 1
-        if room < 0:
-            break
+        line = f"• <b>{escape(number)}</b> ({clock.status.value}) — {why}"
+        entries.append((line, number, _action(reasons[0], clock.status)))
+    entries = _fitting(entries, [head, phrases.more.format(count=stalled.total), phrases.footer])
+    lines = [head]
+    rows = []
+    for line, number, action in entries:
         lines.append(line)
-        shown += 1
-        action = _action(reasons[0], clock.status)
+        if not _NUMBER.match(number):
+            continue  # a number buttons cannot carry: the line stays, without buttons
         # Plain Bot API JSON: a digest can list many orders, and building keyboard objects
         # only to serialise them again is most of the cost of a large sweep.
-        if not understood(OrderCallback(action, number).encode()):
-            continue  # a number buttons cannot carry: the line stays, without buttons
         rows.append(
             [
                 {
@@ -139,6 +152,7 @@ def render_digest(stalled: Stalled, to: Recipient, now: datetime) -> tuple[str, 
                 },
             ]
         )
+    shown = len(entries)
     if stalled.total > shown:
         lines.append(phrases.more.format(count=stalled.total - shown))
     lines.append(phrases.footer)
