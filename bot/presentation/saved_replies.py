@@ -18,7 +18,7 @@ from bot.domain.saved_replies import (
 )
 from bot.i18n import Gettext
 from bot.presentation.callback_data import ForgedCallback, Step, step_data
-from bot.presentation.limits import clip
+from bot.presentation.limits import MESSAGE_TEXT, clip, visible_length
 from bot.team.saved_replies import Saved
 
 #: what a saved-reply button may say: a verb and, except for add and send, a reply id
@@ -171,9 +171,12 @@ def compose_keyboard(saved: Sequence[Saved], cancel: str) -> InlineKeyboardMarku
 
 def preview(number: str, text: str, hidden: bool, _: Gettext) -> str:
     head = escape(_("The buyer of order {number} will read:").format(number=number))
-    lines = [f"<b>{head}</b>", "", escape(text)]
+    note = ["", "🔒 " + escape(_("Contact details were hidden: {mask}.").format(mask=MASK))]
+    # A reply filled in for a long order can outgrow one message: the preview shortens it.
+    room = MESSAGE_TEXT - visible_length(f"<b>{head}</b>\n\n") - visible_length("\n".join(note))
+    lines = [f"<b>{head}</b>", "", escape(clip(text, room - 1))]
     if hidden:
-        lines += ["", "🔒 " + escape(_("Contact details were hidden: {mask}.").format(mask=MASK))]
+        lines += note
     return "\n".join(lines)
 
 

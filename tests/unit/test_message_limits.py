@@ -14,6 +14,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.domain.deadlines import OrderClock, StallReason
 from bot.domain.lifecycle import MAX_COMMENT_LENGTH, Status, TransitionRefused
+from bot.domain.relay_text import MARKETPLACE_TEXT_LIMIT
 from bot.domain.saved_replies import MAX_REPLY_LENGTH, MAX_SAVED_REPLIES
 from bot.domain.tracking import TrackingRefused
 from bot.marketplace import schemas
@@ -220,7 +221,7 @@ def test_saved_replies_and_the_team_fit_at_their_most(reader: Reader) -> None:
     assert_fits(saved_view.listing(saved, _), saved_view.manage_keyboard(saved, _))
     assert_fits(saved_view.ask_text(_), saved_view.compose_keyboard(saved, _("Cancel")))
     assert_fits(
-        saved_view.preview(NUMBER, long_text(MAX_REPLY_LENGTH * 2), True, _),
+        saved_view.preview(NUMBER, long_text(MARKETPLACE_TEXT_LIMIT), True, _),
         saved_view.preview_keyboard(_),
     )
     mates = [
