@@ -103,6 +103,8 @@ def _after_hidden_piece(earlier: Sequence[str], text: str) -> list[Finding]:
     stripped = text.strip()
     if earlier[-1].strip() != MASK or not _FRAGMENT.fullmatch(stripped):
         return []
+    if sum(char.isdigit() for char in stripped) < 2:
+        return []  # "2" after a hidden number is an answer, not a piece of it
     start = text.index(stripped)
     return [Finding(ContactKind.PHONE, start, start + len(stripped), stripped)]
 
