@@ -91,3 +91,21 @@ async def test_the_command_menu_is_offered_in_private_chats_only(
     assert telegram.commands_for("", scope="all_private_chats")
     assert not telegram.commands_for("", scope="default")
     assert not telegram.commands_for("en", scope="all_group_chats")
+
+
+async def test_a_link_code_sent_in_a_group_links_nothing_and_stays_valid(
+    bot: RunningBot, telegram: TelegramStub
+) -> None:
+    response = await bot.admin("POST", "/admin/sellers/shop-group/link-codes")
+    code = response.json()["code"]
+    user = telegram.user(4100, language_code="en")
+    await user.in_group(GROUP).send(f"/start {code}")
+    answer = await user.in_group(GROUP).next_message()
+    assert "private chat" in (answer.text or "")
+    async with bot.rt.db.snapshot() as session:
+        assert await session.get(TelegramAccount, user.user_id) is None
+    # Privately, the same code still links: the group did not use it up.
+    await user.send(f"/start {code}")
+    linked = await user.next_message()
+    assert "Linked to seller shop-group" in (linked.text or "")
+    assert await account_chat(bot, user.user_id) == user.chat_id
