@@ -90,3 +90,29 @@ async def test_a_step_that_fails_keeps_the_flow_and_says_so(
     await english_seller.press(prompt, "Change Order Status")
     await english_seller.wait_for(lambda m: (m.text or "").startswith("✅"), timeout=10)
     assert await marketplace_status(bot, order.id) == "PROCESSING"
+
+
+async def test_a_failing_saved_reply_step_answers_and_keeps_its_step(
+    bot: RunningBot, english_seller: StubUser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    service = bot.rt.saved_replies
+    real = service.add
+    failures: list[bool] = []
+
+    async def fails_once(*args: object, **kwargs: object) -> object:
+        if not failures:
+            failures.append(True)
+            raise RuntimeError("the database went away for a moment")
+        return await real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(service, "add", fails_once)
+    await english_seller.send("/replies")
+    listing = await english_seller.wait_for(lambda m: "➕ Add a reply" in m.button_texts)
+    await english_seller.press(listing, "➕ Add a reply")
+    await english_seller.wait_for(lambda m: "Send the text of the reply" in (m.text or ""))
+    await english_seller.send("Thank you for order {order}!")
+    apology = await english_seller.next_message()
+    assert apology.text == "Something went wrong and nothing was changed. Please try again."
+    # Still on the same step: the text sent again is saved.
+    await english_seller.send("Thank you for order {order}!")
+    await english_seller.wait_for(lambda m: "Saved replies: 1 of 20" in (m.text or ""))
