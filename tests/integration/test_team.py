@@ -34,6 +34,18 @@ async def _packer(db: Database) -> None:
     await linker.link_directly("shop-2", user_id=STRANGER, chat_id=STRANGER, telegram_locale=None)
 
 
+async def _two_connections_ready(db: Database) -> None:
+    """Open two pooled connections, so that neither change waits for a new one and both really
+    run at once."""
+
+    async def ping() -> None:
+        async with db.engine.connect() as connection:
+            await connection.exec_driver_sql("SELECT 1")
+            await asyncio.sleep(0.05)
+
+    await asyncio.gather(ping(), ping())
+
+
 def _shipped(carrier: str) -> StatusChange:
     return StatusChange(Status.SHIPPED, tracking_number=TRACKING.get(carrier, "RB123456785BG"))
 
@@ -97,6 +109,7 @@ async def test_two_accounts_shipping_at_once_make_one_marketplace_change(
         SELLER, order.number, StatusChange(Status.PROCESSING), actor_telegram_id=OWNER
     )
     shipped = _shipped(order.delivery.carrier)
+    await _two_connections_ready(pipeline.db)
     results = await asyncio.gather(
         pipeline.orders.change_status(SELLER, order.number, shipped, actor_telegram_id=PACKER),
         pipeline.orders.change_status(SELLER, order.number, shipped, actor_telegram_id=OWNER),
