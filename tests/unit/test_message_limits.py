@@ -15,7 +15,7 @@ from telegram import InlineKeyboardMarkup
 from bot.domain.deadlines import OrderClock, StallReason
 from bot.domain.lifecycle import MAX_COMMENT_LENGTH, Status, TransitionRefused
 from bot.domain.relay_text import MARKETPLACE_TEXT_LIMIT
-from bot.domain.saved_replies import MAX_REPLY_LENGTH, MAX_SAVED_REPLIES
+from bot.domain.saved_replies import MAX_REPLY_LENGTH, MAX_SAVED_REPLIES, TemplateRefused
 from bot.domain.tracking import TrackingRefused
 from bot.marketplace import schemas
 from bot.presentation import keyboards, order_card, refusals, views
@@ -35,7 +35,7 @@ from bot.presentation.relayed import render_buyer_message
 from bot.presentation.views import Reader
 from bot.reminders.digest import Stalled
 from bot.team.members import Teammate
-from bot.team.roles import Role
+from bot.team.roles import Permission, Role
 from bot.team.saved_replies import Saved
 from conversations.status_change import _checklist
 from handlers.commands import help_text
@@ -205,6 +205,9 @@ def test_one_line_answers_fit_a_button_press_answer(reader: Reader) -> None:
             )
     for reason in ("empty", "too_short", "bad_check_digit", "unknown_format", "carrier_mismatch"):
         answers.append(refusals.tracking(TrackingRefused(reason), long_text(100)[:40], _))
+    answers.extend(refusals.not_allowed(permission, _) for permission in Permission)
+    answers.append(saved_view.refused(TemplateRefused("missing", name="tracking"), _))
+    answers.append(_("I work only in a private chat. Write to me directly, not in a group."))
     for answer in answers:
         assert 0 < utf16_len(answer) <= CALLBACK_ANSWER, answer
     assert_fits(help_text(_, linked=True))
