@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import insert
 
 from storage.database import Database
-from storage.models import Order, OrderMessage, Seller, TelegramAccount
+from storage.models import MarketplaceOutbox, Order, OrderMessage, Seller, TelegramAccount
 
 #: the delivery options the rows use, as the sandbox marketplace describes them
 DELIVERIES = {
@@ -122,6 +122,22 @@ async def buyer_wrote(db: Database, seller_id: str, number: str, text: str, at: 
                 text=text,
                 attachments=0,
                 sent_at=at,
+            )
+        )
+        await session.commit()
+
+
+async def seller_replied(db: Database, number: str, at: datetime, text: str = "Здравейте!") -> None:
+    """The seller's answer to the buyer, as the relay queues it for the marketplace."""
+    async with db.transaction() as session:
+        session.add(
+            MarketplaceOutbox(
+                kind="message",
+                order_id=f"ord_{number}",
+                idempotency_key=f"message-{number}-{at.timestamp()}",
+                payload={"number": number, "text": text, "attachments": []},
+                next_attempt_at=at,
+                created_at=at,
             )
         )
         await session.commit()

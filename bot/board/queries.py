@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, not_, select
+from sqlalchemy import Select, and_, func, not_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.notify import Recipient, SellerDefaults, recipient_for
@@ -20,17 +20,25 @@ from bot.domain.board import (
     BOARD_STATUSES,
     NEED_ORDER,
     Need,
-    buyer_waiting,
     end_of_local_day,
     need,
 )
 from bot.domain.lifecycle import Status
 from bot.i18n import pick_locale
 from storage import repositories
-from storage.models import HistoryEntry, MarketplaceOutbox, Order, OrderMessage
+from storage.models import (
+    HistoryEntry,
+    MarketplaceOutbox,
+    Order,
+    OrderMessage,
+    Seller,
+    TelegramAccount,
+)
 
 #: the most orders one list answers with (a search narrows it down)
 LIST_LIMIT = 1000
+#: a status by its stored value, without the enum's slow constructor (500 rows per list)
+STATUSES = {status.value: status for status in Status}
 #: the seller's replies are the marketplace outbox rows of this kind
 REPLY_KIND = "message"
 
@@ -48,7 +56,7 @@ class Viewer:
     recipient: Recipient
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class BoardRow:
     number: str
     status: Status
@@ -87,10 +95,16 @@ class Line:
 async def viewer(
     session: AsyncSession, user_id: int, telegram_language: str | None, defaults: SellerDefaults
 ) -> Viewer:
-    account = await repositories.account(session, user_id)
+    found = (
+        await session.execute(
+            select(TelegramAccount, Seller)
+            .outerjoin(Seller, Seller.id == TelegramAccount.seller_id)
+            .where(TelegramAccount.user_id == user_id)
+        )
+    ).first()
+    account, seller = found if found is not None else (None, None)
     if account is None or account.seller_id is None or not account.active:
         raise NotLinked(user_id)
-    seller = await repositories.seller(session, account.seller_id)
     recipient = recipient_for(account, seller, defaults)
     if account.locale is None and account.telegram_locale is None and telegram_language:
         # Telegram signed the language it reports; it counts as the account's own.
@@ -121,34 +135,35 @@ async def board(
         Order.buyer_alias,
         Order.total,
         Order.currency,
+        Order.id.in_(_waiting(seller_id)),
     ).where(
         Order.seller_id == seller_id,
         Order.status.in_(statuses),
         not_(and_(Order.status == Status.COMPLETE.value, Order.delivered_at.is_not(None))),
     )
     rows = (await session.execute(query)).all()
-    waiting = await _waiting(session, seller_id)
     day_ends = end_of_local_day(now, tz)
     found = []
     wanted = q.strip().casefold() if q else None
-    for order_id, number, state, ship_by, deliver_by, delivered_at, alias, total, cur in rows:
+    for _id, number, state, ship_by, deliver_by, delivered_at, alias, total, cur, waits in rows:
+        status = STATUSES[state]
         # matched here, not in SQL: SQLite's lower() leaves Cyrillic as it is
         if wanted and not (number.startswith(wanted) or wanted in alias.casefold()):
             continue
-        group = need(Status(state), ship_by, delivered_at, now, day_ends)
+        group = need(status, ship_by, delivered_at, now, day_ends)
         if group is None:
             continue
         found.append(
             BoardRow(
                 number=number,
-                status=Status(state),
+                status=status,
                 need=group,
                 ship_by=ship_by,
                 deliver_by=deliver_by,
                 buyer_alias=alias,
                 total=total,
                 currency=cur,
-                buyer_waiting=order_id in waiting,
+                buyer_waiting=bool(waits),
             )
         )
     rank = {group: n for n, group in enumerate(NEED_ORDER)}
@@ -157,38 +172,26 @@ async def board(
     return found[:LIST_LIMIT]
 
 
-async def _waiting(session: AsyncSession, seller_id: str) -> set[str]:
-    """The seller's orders whose buyer wrote after the seller's last reply."""
-    last_buyer = dict(
-        (
-            await session.execute(
-                select(OrderMessage.order_id, func.max(OrderMessage.sent_at))
-                .where(OrderMessage.seller_id == seller_id, OrderMessage.author == "buyer")
-                .group_by(OrderMessage.order_id)
-            )
-        ).all()
+def _waiting(seller_id: str) -> Select[tuple[str]]:
+    """The seller's orders whose buyer wrote after the seller's last reply (the domain's
+    :func:`~bot.domain.board.buyer_waiting`, in SQL so the list is one query)."""
+    wrote = (
+        select(OrderMessage.order_id, func.max(OrderMessage.sent_at).label("at"))
+        .where(OrderMessage.seller_id == seller_id, OrderMessage.author == "buyer")
+        .group_by(OrderMessage.order_id)
+        .subquery()
     )
-    if not last_buyer:
-        return set()
-    replies = await _last_replies(session, list(last_buyer))
-    return {
-        order_id
-        for order_id, wrote in last_buyer.items()
-        if buyer_waiting(wrote, replies.get(order_id))
-    }
-
-
-async def _last_replies(session: AsyncSession, order_ids: Sequence[str]) -> dict[str, datetime]:
-    rows = await session.execute(
-        select(MarketplaceOutbox.order_id, func.max(MarketplaceOutbox.created_at))
+    answered = (
+        select(MarketplaceOutbox.id)
         .where(
+            MarketplaceOutbox.order_id == wrote.c.order_id,
             MarketplaceOutbox.kind == REPLY_KIND,
-            MarketplaceOutbox.order_id.in_(order_ids),
             MarketplaceOutbox.failed_at.is_(None),
+            MarketplaceOutbox.created_at >= wrote.c.at,
         )
-        .group_by(MarketplaceOutbox.order_id)
+        .exists()
     )
-    return dict(rows.all())
+    return select(wrote.c.order_id).where(~answered)
 
 
 async def order_page(

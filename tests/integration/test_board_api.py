@@ -14,7 +14,14 @@ from bot.app import Runtime
 from bot.i18n import translator
 from storage.migrate import upgrade
 from storage.models import HistoryEntry, MarketplaceOutbox
-from testkit.board_orders import add_orders, add_sellers, buyer_wrote, link, order_row
+from testkit.board_orders import (
+    add_orders,
+    add_sellers,
+    buyer_wrote,
+    link,
+    order_row,
+    seller_replied,
+)
 from testkit.webapp import init_data
 from tests.integration.test_http_api import TOKEN, build_runtime
 
@@ -54,6 +61,9 @@ async def runtime(database_url: str) -> AsyncIterator[Runtime]:
     )
     await buyer_wrote(db, MINE, "100002", "Кога ще пристигне?", now - timedelta(minutes=30))
     await buyer_wrote(db, THEIRS, "200001", "Hello?", now - timedelta(minutes=30))
+    # answered: the seller replied after the buyer wrote
+    await buyer_wrote(db, MINE, "100006", "Има ли го в синьо?", now - timedelta(hours=2))
+    await seller_replied(db, "100006", now - timedelta(hours=1))
     yield runtime
     await runtime.aclose()
 
@@ -162,7 +172,8 @@ async def test_the_order_shows_items_history_and_the_masked_conversation(
 
 async def _outbox(runtime: Runtime) -> list[MarketplaceOutbox]:
     async with runtime.db.snapshot() as session:
-        return list((await session.scalars(select(MarketplaceOutbox))).all())
+        changes = select(MarketplaceOutbox).where(MarketplaceOutbox.kind == "status_change")
+        return list((await session.scalars(changes)).all())
 
 
 async def test_a_status_change_is_queued_for_the_marketplace_as_a_history_entry(

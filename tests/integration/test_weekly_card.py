@@ -14,30 +14,13 @@ from bot.board.card import card_for, draw, plot
 from bot.board.performance import weeks_ending
 from bot.i18n import translator
 from storage.database import Database
-from storage.models import MarketplaceOutbox
-from testkit.board_orders import add_orders, add_sellers, buyer_wrote, order_row
+from testkit.board_orders import add_orders, add_sellers, buyer_wrote, order_row, seller_replied
 
 SELLER = "shop-weekly"
 SOFIA = "Europe/Sofia"
 #: the known week: Monday 2026-11-23 to Sunday 2026-11-29, Sofia time
 MONDAY = date(2026, 11, 23)
 WEDNESDAY = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
-
-
-async def reply(db: Database, number: str, at: datetime) -> None:
-    """The seller's answer, as the relay queues it for the marketplace."""
-    async with db.transaction() as session:
-        session.add(
-            MarketplaceOutbox(
-                kind="message",
-                order_id=f"ord_{number}",
-                idempotency_key=f"message-{number}-{at.timestamp()}",
-                payload={"number": number, "text": "Здравейте!", "attachments": []},
-                next_attempt_at=at,
-                created_at=at,
-            )
-        )
-        await session.commit()
 
 
 async def known_week(db: Database) -> None:
@@ -67,7 +50,7 @@ async def known_week(db: Database) -> None:
     # first answers: 30 minutes, 2 hours and 6 hours (median 2 hours); one buyer still waits
     for number, minutes in (("300001", 30), ("300002", 120), ("300003", 360)):
         await buyer_wrote(db, SELLER, number, "Кога?", WEDNESDAY)
-        await reply(db, number, WEDNESDAY + timedelta(minutes=minutes))
+        await seller_replied(db, number, WEDNESDAY + timedelta(minutes=minutes))
     await buyer_wrote(db, SELLER, "300004", "Ало?", WEDNESDAY)
 
 
