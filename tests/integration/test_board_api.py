@@ -292,5 +292,4 @@ async def test_a_shipped_comment_too_long_with_its_tracking_line_is_refused_not_
     response = await client.post(url, json=body, headers=tma(OWNER))
     assert response.status_code == 422
     assert "tracking number line" in response.json()["detail"]
-    async with runtime.db.snapshot() as session:
-        assert (await session.scalars(select(MarketplaceOutbox))).all() == []
+    assert await _outbox(runtime) == []
