@@ -63,10 +63,14 @@ _COMMANDS = {
 }
 
 
-async def _reply(update: Update, text: str, markup: Any = None) -> None:
-    """Answer in the chat the update came from (a button press or a message)."""
+async def _pressed(update: Update) -> None:
+    """Acknowledge the button press, once: Telegram refuses a second answer to one press."""
     if update.callback_query is not None:
         await update.callback_query.answer()
+
+
+async def _reply(update: Update, text: str, markup: Any = None) -> None:
+    """Say something in the chat the update came from (a button press or a message)."""
     chat = update.effective_chat
     assert chat is not None
     await chat.send_message(text, parse_mode="HTML", reply_markup=markup)
@@ -82,6 +86,7 @@ async def start_from_button(update: Update, context: Context) -> int:
     except ForgedCallback:
         await query.answer(who._("This button is no longer valid."), show_alert=True)
         return END
+    await _pressed(update)
     return await _begin(update, context, who, data.number, _TARGETS[data.action], tracking=None)
 
 
@@ -213,6 +218,7 @@ async def got_resolution(update: Update, context: Context) -> int:
     query = update.callback_query
     assert query is not None
     who = await identify(update, context)
+    await _pressed(update)
     step = decode_step(query.data)
     flow = context.user_data.get("flow")
     if not flow:
@@ -273,6 +279,7 @@ async def _take_comment(update: Update, context: Context, *, required: bool) -> 
 async def skip_comment(update: Update, context: Context) -> int:
     """Go on without a comment."""
     who = await identify(update, context)
+    await _pressed(update)
     flow = context.user_data.get("flow")
     if not flow:
         return END
@@ -367,6 +374,7 @@ async def confirm(update: Update, context: Context) -> int:
 async def cancel(update: Update, context: Context) -> int:
     """Leave the flow; nothing is changed."""
     who = await identify(update, context)
+    await _pressed(update)
     context.user_data.pop("flow", None)
     await _reply(update, escape(who._("Cancelled. Nothing was changed.")))
     return END

@@ -55,6 +55,22 @@ async def test_an_invited_packer_ships_by_button_and_by_command(
     card = await english_seller.wait_for(lambda m: "Order Status History" in (m.text or ""))
     assert (card.text or "").count("by Maria") == 2
 
+    # The other way round: PROCESSING by command, SHIPPED by the button on the order card.
+    second, _sale = await paid_demo_order(bot, english_seller)
+    await packer.wait_for(lambda m: f"New sale: order {second.number}" in (m.text or ""))
+    await packer.send(f"/processing {second.number}")
+    await skip_comment_and_confirm(packer)
+    await packer.wait_for(lambda m: (m.text or "").startswith("✅"), timeout=10)
+    await packer.send(f"/order {second.number}")
+    card = await packer.wait_for(lambda m: "SHIPPED" in m.button_texts)
+    await packer.press(card, "SHIPPED")
+    await packer.wait_for(lambda m: "Send the tracking number" in (m.text or ""))
+    await packer.send(TRACKING[second.delivery["carrier"]])
+    await skip_comment_and_confirm(packer)
+    await packer.wait_for(lambda m: (m.text or "").startswith("✅"), timeout=10)
+    remote = await bot.rt.sandbox.status_history(second.id)
+    assert [entry["status"] for entry in remote] == ["PROCESSING", "SHIPPED"]
+
 
 async def test_the_packer_cannot_refund_write_to_buyers_or_change_the_team(
     bot: RunningBot, telegram: TelegramStub, english_seller: StubUser
