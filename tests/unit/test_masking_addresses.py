@@ -64,3 +64,13 @@ def test_a_bare_street_and_number_is_an_address_only_beside_meeting_talk() -> No
 
 def test_an_english_address_alone_on_its_line_is_hidden() -> None:
     assert mask_contacts("Hi!\n12 Oak Street").text == f"Hi!\n{MASK}"
+
+
+def test_meeting_words_win_over_a_courier_named_further_off() -> None:
+    text = "Не ползвам Спиди, да се срещнем на бул. Витоша 4"
+    assert mask_contacts(text).text == f"Не ползвам Спиди, да се срещнем на {MASK}"
+
+
+def test_a_courier_right_beside_the_address_wins_over_meeting_words() -> None:
+    text = "Pick it up from the Econt office at 12 Oak Street, please."
+    assert mask_contacts(text).text == text

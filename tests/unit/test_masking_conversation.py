@@ -66,6 +66,14 @@ def test_order_talk_over_several_messages_passes_verbatim(earlier: list[str], te
     assert mask_continuing(text, earlier).text == text
 
 
+def test_a_message_that_speaks_of_meeting_is_judged_by_itself() -> None:
+    text = "Можем да се срещнем на бул. Цар Освободител 4"
+    assert (
+        mask_continuing(text, ["Спиди номер 600012345678."]).text
+        == f"Можем да се срещнем на {MASK}"
+    )
+
+
 def test_an_address_is_judged_with_the_earlier_messages_around_it() -> None:
     assert mask_continuing("Варна, ул. Шипка 5", ["До офис на Еконт"]).text == (
         "Варна, ул. Шипка 5"

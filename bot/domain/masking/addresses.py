@@ -5,12 +5,12 @@
 
 A street (a marker such as "ул.", "бул.", "Street", and a house number), a block of flats ("бл. 23"
 with an entrance, floor or flat, or after "жк"/"кв.") and, when the message speaks of meeting or
-picking up, a bare "на Шипка 7" are addresses. An English one ("12 Oak Street") needs meeting
-talk, a word such as "at" before it, or a line of its own: "Adidas 3 Stripes Street Jacket" is a
-product. Addresses are left alone when they are delivery talk:
-an address next to a courier's name ("офис на Еконт на ул. Шипка 5"), or given for delivery
-("адрес за доставка:", "гр. София, ул. …") when nothing speaks of meeting. City names, courier
-offices, order numbers, sizes and prices are never addresses.
+picking up, a bare "на Шипка 7" are addresses. An English one ("12 Oak Street") needs a word such
+as "at" before it, or a line of its own: "Adidas 3 Stripes Street Jacket" is a product. Addresses
+are left alone when they are delivery talk: an address next to a courier's name ("офис на Еконт
+на ул. Шипка 5") unless a word speaking only of meeting is nearer, or given for delivery ("адрес
+за доставка:", "гр. София, ул. …") when no such word is around it. City names, courier offices,
+order numbers, sizes and prices are never addresses.
 """
 
 from __future__ import annotations
@@ -48,8 +48,8 @@ _ENGLISH = re.compile(
     rf"|(?<!\w)(?P<name2>{_WORD}(?:\s+{_WORD}){{0,2}})\s+(?:street|road|avenue|str\.?)\s+"
     rf"\d{{1,4}}[a-z]?(?!\w)"
 )
-#: "at 12 Oak Street": without meeting talk, an English address needs a word saying it is a place
-#: ("Adidas 3 Stripes Street Jacket" is a product).
+#: "at 12 Oak Street": an English address needs a word saying it is a place ("Adidas 3 Stripes
+#: Street Jacket" is a product).
 #: An address alone at the start of a line is given as one too.
 _PLACE_WORD = re.compile(
     r"(?:(?<!\w)(?:at|on|from|to|in|address\w*|адрес\w*|на|от)\s+|(?:^|\n)[ \t]*)$"
@@ -59,12 +59,18 @@ _BARE = re.compile(
     r"(?<!\w)(?:на|до|от|at|on)\s+(?P<name>[а-я][а-я-]+(?:\s+[а-я][а-я-]+)?)\s+"
     r"(?P<number>\d{1,3}[а-я]?)(?!\w|[.,:]\d|\s*(?:бр|лв|лева|евро|см|кг|ч|часа|дни|мин|%|€))"
 )
+#: Words that only ever speak of meeting: they win even over a city or "адрес:" before it.
+_STRONG_MEETING = (
+    r"ела|елате|мини|минете|минеш|да\s+се\s+видим|ще\s+се\s+видим|видим\s+се|срещ\w+|"
+    r"лично|на\s+ръка|в\s+брой|ela|elate|mini|minete|sreshta|lichno|pick\s?up|picked\s+up|"
+    r"pick\s+(?:it|them|this)\s+up|collect\w*|meet\w*|come|drop\s+by|in\s+person"
+)
+_MEETING_WORDS = re.compile(rf"(?<!\w)(?:{_STRONG_MEETING})(?!\w)")
 _MEETING = re.compile(
-    r"(?<!\w)(?:ела|елате|ела\w+|мини|минете|минеш|да\s+се\s+видим|ще\s+се\s+видим|видим\s+се|"
-    r"срещ\w+|вземи|вземете|взем\w+|взим\w+|лично|на\s+ръка|на\s+място|предам|предаване|"
-    r"чака\w*|в\s+брой|pick\s?up|picked\s+up|collect\w*|meet\w*|come|drop\s+by|"
-    r"visit|in\s+person|cash|вкъщи|у\s+дома|магазин\w*|склад\w*|офиса\s+(?:ми|ни)|ателие\w*|"
-    r"шоурум\w*|showroom|my\s+(?:shop|store|office|place)|our\s+(?:shop|store|office))(?!\w)"
+    rf"(?<!\w)(?:{_STRONG_MEETING}|ела\w+|вземи|вземете|взем\w+|взим\w+|на\s+място|предам|"
+    r"предаване|чака\w*|visit|cash|вкъщи|у\s+дома|магазин\w*|склад\w*|офиса\s+(?:ми|ни)|"
+    r"ателие\w*|шоурум\w*|showroom|my\s+(?:shop|store|office|place)|"
+    r"our\s+(?:shop|store|office))(?!\w)"
 )
 _COURIER = re.compile(
     r"(?<!\w)(?:еконт\w*|econt|спиди|speedy|box\s?now|бокс\s?нау|европът|evropat|dhl|ups|"
@@ -93,19 +99,19 @@ def find_addresses(norm: Normalised) -> list[tuple[int, int]]:
     text = norm.text
     if not any(char.isdigit() for char in text):
         return []
-    meeting = _MEETING.search(text) is not None
+    meeting = speaks_of_meeting(text)
     spans = [match.span() for match in _MARKED.finditer(text)]
     spans += [
         match.span()
         for match in _named(norm, _ENGLISH)
-        if meeting or _PLACE_WORD.search(text[max(0, match.start() - 12) : match.start()])
+        if _PLACE_WORD.search(text[max(0, match.start() - 12) : match.start()])
     ]
     if meeting:
         spans += [(match.start("name"), match.end()) for match in _named(norm, _BARE)]
     return [
         (start, _trim(text, start, end))
         for start, end in spans
-        if not _delivery_talk(text, start, end, meeting)
+        if not _delivery_talk(text, start, end)
     ]
 
 
@@ -129,13 +135,37 @@ def _named(norm: Normalised, pattern: re.Pattern[str]) -> list[re.Match[str]]:
     return found
 
 
-def _delivery_talk(text: str, start: int, end: int, meeting: bool) -> bool:
-    """Whether the address is a courier's office, or given for delivery with no meeting talk."""
+def _delivery_talk(text: str, start: int, end: int) -> bool:
+    """Whether the address is a courier's office or given for delivery ("гр. Бургас, ул. …").
+
+    Of a courier's name and a word that only speaks of meeting, the one nearer the address wins:
+    "Pick it up from the Econt office at 12 Oak Street" is delivery talk, "Не ползвам Спиди, да
+    се срещнем на бул. Витоша 4" is not.
+    """
     before = text[max(0, start - _BEFORE) : start]
     after = text[end : end + _AFTER]
-    if _COURIER.search(before) or _COURIER.search(after):
-        return True
-    return not meeting and _DELIVERY.search(before) is not None
+    courier = _last_end(_COURIER, before)
+    meeting = _last_end(_MEETING_WORDS, before)
+    if courier != meeting:
+        return courier > meeting
+    courier_after = _COURIER.search(after)
+    meeting_after = _MEETING_WORDS.search(after)
+    if courier_after or meeting_after:
+        return meeting_after is None or (
+            courier_after is not None and courier_after.start() < meeting_after.start()
+        )
+    return _DELIVERY.search(before) is not None
+
+
+def _last_end(pattern: re.Pattern[str], text: str) -> int:
+    """Where the last match of `pattern` in `text` ends, or -1."""
+    ends = [match.end() for match in pattern.finditer(text)]
+    return ends[-1] if ends else -1
+
+
+def speaks_of_meeting(text: str) -> bool:
+    """Whether the normalised text speaks of meeting or picking up in person."""
+    return _MEETING.search(text) is not None
 
 
 def _trim(text: str, start: int, end: int) -> int:

@@ -3,8 +3,9 @@
 `mask_continuing` masks a new message as `mask_contacts` does, and also hides the part of it that
 completes a contact begun in the same side's earlier messages: the earlier messages (oldest first;
 as they were relayed, so already masked) and the new one are read as one text, one per line, and
-whatever is found across the line into the new message is hidden there. A street address in it is
-judged with the earlier messages around it (after "до офис на Еконт" it is delivery talk).
+whatever is found across the line into the new message is hidden there. A street address in a
+message that does not itself speak of meeting is judged with the earlier messages around it
+(after "до офис на Еконт" it is delivery talk; after "ела довечера", "на Шипка 7" is not).
 
 What was sent before cannot be taken back, so a number given a few digits at a time is cut as soon
 as it can be told apart: digits that carry on the beginning of a Bulgarian mobile number ("0888",
@@ -19,6 +20,7 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
+from bot.domain.masking.addresses import speaks_of_meeting
 from bot.domain.masking.context import Cue, Cues
 from bot.domain.masking.digit_runs import Group, digit_runs
 from bot.domain.masking.engine import mask_contacts
@@ -55,13 +57,19 @@ def mask_continuing(
     before = "\n".join(earlier) + "\n"
     joined = before + text
     offset = len(before)
-    # An address is judged with the earlier messages around it ("До офис на Еконт", then
-    # "Варна, ул. Шипка 5" is delivery talk); anything else also as the message alone.
-    kept = [finding for finding in alone.findings if finding.kind is not ContactKind.ADDRESS]
+    # A message that does not say itself why it gives an address has it judged with the earlier
+    # messages ("До офис на Еконт", then "Варна, ул. Шипка 5" is delivery talk).
+    by_context = not speaks_of_meeting(normalise(text).text)
+    kept = [
+        finding
+        for finding in alone.findings
+        if not (by_context and finding.kind is ContactKind.ADDRESS)
+    ]
     carried = [
         _within_new(finding, text, offset)
         for finding in mask_contacts(joined, allowed_domains=allowed).findings
-        if finding.end > offset and (finding.start < offset or finding.kind is ContactKind.ADDRESS)
+        if finding.end > offset
+        and (finding.start < offset or (by_context and finding.kind is ContactKind.ADDRESS))
     ]
     carried += _continued_mobile(joined, text, offset) or _after_hidden_piece(earlier, text)
     if len(kept) == len(alone.findings) and not carried:

@@ -82,9 +82,9 @@ def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
 
 
 #: What follows an amount or a quantity, or a file name's or domain's ending.
-_AMOUNT_OR_NAME = re.compile(
-    r"\s*(?:лв|лева|bgn|eur|евро|€|\$|бр|броя|кг|kg|гр|см|cm|мм|mm|%)(?!\w)|\.?[^\W\d_]"
-)
+_AMOUNT = r"\s*(?:лв|лева|bgn|eur|евро|€|\$|бр|броя|кг|kg|гр|см|cm|мм|mm|%)(?!\w)"
+_AMOUNT_AFTER = re.compile(_AMOUNT)
+_AMOUNT_OR_NAME = re.compile(rf"{_AMOUNT}|\.?[^\W\d_]")
 
 
 def _may_be_bare(text: str, start: int, end: int) -> bool:
@@ -116,6 +116,8 @@ def _phone_from(
         if any(group.disguised for group in run[first : last + 1]):
             # Nobody spells out a waybill or order number or writes it with look-alike letters.
             cue = Cue.PHONE
+        if _AMOUNT_AFTER.match(text, end):
+            continue  # "3 x 33 лв": an amount, whatever digits come before it
         if _is_phone(candidate, head.plus, cue, bare=_may_be_bare(text, start, end)):
             return last
     return None
