@@ -5,12 +5,13 @@
         line.text, line.box, line.score     # box: four (x, y) corners in pixels, clockwise
                                             # from the top left of the text as it reads
 
-The engine is RapidOCR (``rapidocr-onnxruntime``): PaddleOCR's PP-OCRv4 detection and
-recognition models run by onnxruntime, all of it inside the wheel, so nothing is downloaded at
-run time and nothing comes from the system. It finds text at any angle (each line comes with
-its own quadrilateral, which is what a rotated or photographed card needs) and reads digits and
-Latin script. The README compares it with Tesseract, which :mod:`bot.scanning.tesseract` wraps
-as the independent second reader of the benchmark.
+The engine is RapidOCR (the ``rapidocr`` wheel with ``onnxruntime``): PaddleOCR's PP-OCRv6
+small detection and recognition models, shipped inside the wheel, so nothing is downloaded at
+run time, and OpenCV's headless build, so no system library (libGL) is needed either. It finds
+text at any angle (each line comes with its own quadrilateral, which is what a rotated or
+photographed card needs) and reads digits and Latin script. The README compares it with
+``rapidocr-onnxruntime`` (PP-OCRv4) and with Tesseract, which :mod:`bot.scanning.tesseract`
+wraps as the independent second reader of the benchmark.
 
 The engine is loaded on first use, once per process, and kept: a worker pays for it once. Its
 direction classifier stays off (it only turns lines upside down; tilts up to ±30° and
@@ -51,18 +52,17 @@ class TextLine:
 
 @cache
 def engine() -> Any:
-    """The RapidOCR engine of this process, loaded on first use."""
-    from rapidocr_onnxruntime import RapidOCR
+    """The RapidOCR engine of this process, loaded on first use from the wheel's own models."""
+    from rapidocr import RapidOCR
 
     return RapidOCR(
         params={
             "Global.use_cls": False,
             "Global.max_side_len": MAX_SIDE,
             "Global.text_score": MIN_SCORE,
-            "Det.intra_op_num_threads": 1,
-            "Det.inter_op_num_threads": 1,
-            "Rec.intra_op_num_threads": 1,
-            "Rec.inter_op_num_threads": 1,
+            "Global.log_level": "critical",
+            "EngineConfig.onnxruntime.intra_op_num_threads": 1,
+            "EngineConfig.onnxruntime.inter_op_num_threads": 1,
         }
     )
 
@@ -74,10 +74,12 @@ def read_lines(image: Image.Image) -> list[TextLine]:
     rgb = image if image.mode == "RGB" else image.convert("RGB")
     # RapidOCR takes an array in OpenCV's BGR order.
     pixels = np.ascontiguousarray(np.asarray(rgb)[:, :, ::-1])
-    result, _ = engine()(pixels, use_cls=False)
+    result = engine()(pixels, use_cls=False)
+    if result.boxes is None or result.txts is None or result.scores is None:
+        return []
     lines = [
         TextLine(str(text), _quad(box), float(score))
-        for box, text, score in result or ()
+        for box, text, score in zip(result.boxes, result.txts, result.scores, strict=True)
         if str(text).strip()
     ]
     lines.sort(key=lambda line: (min(y for _, y in line.box), min(x for x, _ in line.box)))

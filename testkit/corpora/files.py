@@ -40,27 +40,35 @@ from testkit.corpora.drawing import (
     webp,
 )
 
-Draw = Callable[[random.Random], tuple[bytes, bool]]
+#: A drawn file and the angle it was turned by (0 for a scan or a screenshot).
+Drawn = tuple[bytes, float]
 
 
 @dataclass(frozen=True, slots=True)
 class Sample:
-    """One file of the corpus; ``photo`` when it was turned and warped like a phone photo."""
+    """One file of the corpus, and the angle a photographed one was turned by."""
 
     name: str
     kind: str
     contact: bool
     data: bytes
     pdf: bool
+    angle: float = 0.0
 
 
-def _save(image: Image.Image, rng: random.Random, *, photo: bool) -> bytes:
+def _photo(image: Image.Image, rng: random.Random, max_angle: float = 30.0) -> Drawn:
+    picture, angle = photographed(image, rng, max_angle=max_angle)
+    return jpeg(picture, rng), angle
+
+
+def _save(image: Image.Image, rng: random.Random, *, photo: bool) -> Drawn:
     if photo:
-        return jpeg(photographed(image, rng), rng)
-    return rng.choice((png, lambda im: webp(im, rng), lambda im: jpeg(im, rng, 80, 95)))(image)
+        return _photo(image, rng)
+    encode = rng.choice((png, lambda im: webp(im, rng), lambda im: jpeg(im, rng, 80, 95)))
+    return encode(image), 0.0
 
 
-def card(rng: random.Random) -> bytes:
+def card(rng: random.Random) -> Drawn:
     person = people.name(rng)
     image = Image.new("RGB", (640, 360), rng.choice(((255, 255, 255), (250, 245, 230))))
     y = text_lines(image, [person], (40, 40), font(rng, 40, bold=True), (20, 20, 60), 10)
@@ -70,7 +78,7 @@ def card(rng: random.Random) -> bytes:
     return _save(image, rng, photo=rng.random() < 0.7)
 
 
-def chat(rng: random.Random) -> bytes:
+def chat(rng: random.Random) -> Drawn:
     person = people.name(rng)
     image = Image.new("RGB", (540, 900), (230, 236, 240))
     draw = ImageDraw.Draw(image)
@@ -94,10 +102,10 @@ def chat(rng: random.Random) -> bytes:
         draw.rounded_rectangle((x, y, x + width, y + 60), 16, fill=(255, 255, 255))
         draw.text((x + 20, y + 16), line, font=face, fill=(0, 0, 0))
         y += 90
-    return png(image) if rng.random() < 0.7 else jpeg(image, rng, 70, 95)
+    return (png(image) if rng.random() < 0.7 else jpeg(image, rng, 70, 95)), 0.0
 
 
-def note(rng: random.Random) -> bytes:
+def note(rng: random.Random) -> Drawn:
     person = people.name(rng)
     image = Image.new("RGB", (620, 360), (255, 240, 140))
     ink = rng.choice(((20, 20, 120), (10, 10, 10), (120, 20, 20)))
@@ -105,10 +113,10 @@ def note(rng: random.Random) -> bytes:
     handwriting(image, first, (40, 60), 40, rng, ink)
     detail = rng.choice((people.mobile(rng), people.email(rng, person)))
     handwriting(image, detail, (40, 170), 38, rng, ink)
-    return jpeg(photographed(image, rng, max_angle=20), rng)
+    return _photo(image, rng, max_angle=20)
 
 
-def label(rng: random.Random) -> bytes:
+def label(rng: random.Random) -> Drawn:
     sender = people.name(rng)
     image = Image.new("RGB", (820, 520), (255, 255, 255))
     face = font(rng, 26)
@@ -120,7 +128,7 @@ def label(rng: random.Random) -> bytes:
     ]
     text_lines(image, lines, (30, 30), face, (0, 0, 0), 12)
     image.paste(code_image("CP" + people.order_number(rng) + "BG", "Code128", 2), (30, 330))
-    return jpeg(photographed(image, rng), rng)
+    return _photo(image, rng)
 
 
 _CONTACT_CODES: tuple[Callable[[random.Random, str], str], ...] = (
@@ -135,17 +143,17 @@ _CONTACT_CODES: tuple[Callable[[random.Random, str], str], ...] = (
 )
 
 
-def contact_qr(rng: random.Random) -> bytes:
+def contact_qr(rng: random.Random) -> Drawn:
     payload = rng.choice(_CONTACT_CODES)(rng, people.name(rng))
     return _code_flyer(rng, payload, rng.choice(("Scan me!", "New collection", "Thank you")))
 
 
-def marketplace_qr(rng: random.Random) -> bytes:
+def marketplace_qr(rng: random.Random) -> Drawn:
     payload = f"https://chopni.bg/orders/{people.order_number(rng)}"
     return _code_flyer(rng, payload, "Track your order")
 
 
-def _code_flyer(rng: random.Random, payload: str, title: str) -> bytes:
+def _code_flyer(rng: random.Random, payload: str, title: str) -> Drawn:
     image = Image.new("RGB", (600, 720), rng.choice(((255, 255, 255), (235, 245, 255))))
     text_lines(image, [title], (40, 30), font(rng, 36, bold=True), (30, 30, 30), 0)
     code = code_image(payload, "QRCode", rng.randint(5, 8))
@@ -170,8 +178,8 @@ def invoice_picture(rng: random.Random, *, contact: bool) -> Image.Image:
     return image
 
 
-def invoice_photo(rng: random.Random) -> bytes:
-    return jpeg(photographed(invoice_picture(rng, contact=True), rng, max_angle=15), rng)
+def invoice_photo(rng: random.Random) -> Drawn:
+    return _photo(invoice_picture(rng, contact=True), rng, max_angle=15)
 
 
 def invoice_pdf(rng: random.Random, *, contact: bool = True) -> bytes:
@@ -191,14 +199,14 @@ def invoice_pdf(rng: random.Random, *, contact: bool = True) -> bytes:
 
 
 def scanned_pdf(rng: random.Random) -> bytes:
-    picture = photographed(invoice_picture(rng, contact=True), rng, max_angle=5)
+    picture, _angle = photographed(invoice_picture(rng, contact=True), rng, max_angle=5)
     pdf = FPDF()
     pdf.add_page()
     pdf.image(io.BytesIO(jpeg(picture, rng, 60, 85)), x=10, y=10, w=190)
     return bytes(pdf.output())
 
 
-def product(rng: random.Random) -> bytes:
+def product(rng: random.Random) -> Drawn:
     image = Image.new("RGB", (800, 600), tuple(rng.randint(150, 255) for _ in range(3)))
     draw = ImageDraw.Draw(image)
     colour = tuple(rng.randint(0, 120) for _ in range(3))
@@ -218,7 +226,7 @@ def product(rng: random.Random) -> bytes:
     return _save(image, rng, photo=rng.random() < 0.6)
 
 
-def ean(rng: random.Random) -> bytes:
+def ean(rng: random.Random) -> Drawn:
     number = ean13(rng)
     image = Image.new("RGB", (700, 520), (255, 255, 255))
     text_lines(image, [rng.choice(people.PRODUCTS), "500 g"], (40, 30), font(rng, 32), (0, 0, 0), 8)
@@ -226,7 +234,7 @@ def ean(rng: random.Random) -> bytes:
     return _save(image, rng, photo=rng.random() < 0.5)
 
 
-def waybill(rng: random.Random) -> bytes:
+def waybill(rng: random.Random) -> Drawn:
     number = "".join(str(rng.randint(0, 9)) for _ in range(13))
     image = Image.new("RGB", (820, 560), (255, 255, 255))
     lines = [
@@ -238,7 +246,7 @@ def waybill(rng: random.Random) -> bytes:
     ]
     text_lines(image, lines, (30, 30), font(rng, 28), (0, 0, 0), 12)
     image.paste(code_image(number, "Code128", 2), (30, 380))
-    return jpeg(photographed(image, rng, max_angle=15), rng)
+    return _photo(image, rng, max_angle=15)
 
 
 def refund_form(rng: random.Random) -> bytes:
@@ -258,21 +266,21 @@ def refund_form(rng: random.Random) -> bytes:
 
 
 #: (kind, how many, draw, is a PDF, has contact details)
-KINDS: tuple[tuple[str, int, Callable[[random.Random], bytes], bool, bool], ...] = (
+KINDS: tuple[tuple[str, int, Callable[[random.Random], Drawn], bool, bool], ...] = (
     ("card", 40, card, False, True),
     ("chat", 25, chat, False, True),
     ("note", 20, note, False, True),
     ("label", 20, label, False, True),
     ("qr", 30, contact_qr, False, True),
     ("invoice photo", 10, invoice_photo, False, True),
-    ("invoice pdf", 15, invoice_pdf, True, True),
-    ("scanned pdf", 10, scanned_pdf, True, True),
+    ("invoice pdf", 15, lambda rng: (invoice_pdf(rng), 0.0), True, True),
+    ("scanned pdf", 10, lambda rng: (scanned_pdf(rng), 0.0), True, True),
     ("product", 40, product, False, False),
     ("ean", 20, ean, False, False),
     ("waybill", 15, waybill, False, False),
     ("marketplace qr", 10, marketplace_qr, False, False),
-    ("refund form", 10, refund_form, True, False),
-    ("clean invoice pdf", 5, lambda rng: invoice_pdf(rng, contact=False), True, False),
+    ("refund form", 10, lambda rng: (refund_form(rng), 0.0), True, False),
+    ("clean invoice pdf", 5, lambda rng: (invoice_pdf(rng, contact=False), 0.0), True, False),
 )
 
 
@@ -283,7 +291,8 @@ def corpus(seed: int = 17, *, per_kind: int | None = None) -> list[Sample]:
         for index in range(count if per_kind is None else min(per_kind, count)):
             rng = random.Random(f"{seed}:{kind_index}:{index}")
             name = f"{kind.replace(' ', '-')}-{index + 1}"
-            samples.append(Sample(name, kind, contact, draw(rng), pdf))
+            data, angle = draw(rng)
+            samples.append(Sample(name, kind, contact, data, pdf, angle))
     return samples
 
 

@@ -27,7 +27,7 @@ def name(rng: random.Random) -> str:
 
 def mobile(rng: random.Random) -> str:
     """A Bulgarian mobile number written one of the ways people write it."""
-    prefix = rng.choice(("87", "88", "89", "98", "99"))
+    prefix = rng.choice(("87", "88", "89", "98"))
     digits = prefix + "".join(str(rng.randint(0, 9)) for _ in range(7))
     styles = (
         f"0{digits[:3]} {digits[3:6]} {digits[6:]}",
