@@ -4,7 +4,8 @@
 
 Recall is the share of contact-bearing messages with every secret hidden; verbatim is the share
 of clean messages returned unchanged. The split rows measure the same for the last of a few
-consecutive messages of one side (`mask_continuing`: a number given in pieces, or order talk).
+consecutive messages of one side (`mask_continuing`: a number given in pieces, or order talk),
+and over 3,000 seeded sequences of clean corpus messages.
 Timings are per message, over every message of the corpus masked `rounds` times after one
 untimed warm-up pass; the warm-up's slowest call is shown on its own, since `phonenumbers` loads
 a country's metadata the first time it meets that country.
@@ -13,6 +14,7 @@ a country's metadata the first time it meets that country.
 from __future__ import annotations
 
 import argparse
+import random
 import statistics
 import time
 
@@ -46,6 +48,17 @@ def _split_quality() -> tuple[float, float]:
         mask_continuing(case.text, case.earlier).text == case.text for case in UNSPLIT_CASES
     )
     return hidden / len(SPLIT_CASES), verbatim / len(UNSPLIT_CASES)
+
+
+def _clean_after_clean(sequences: int = 3000) -> float:
+    """Share of clean messages passed verbatim after 1-3 other clean messages (seeded)."""
+    rng = random.Random(17)
+    texts = [case.text for case in CLEAN_CASES]
+    verbatim = 0
+    for _ in range(sequences):
+        earlier, text = rng.sample(texts, rng.randint(1, 3)), rng.choice(texts)
+        verbatim += mask_continuing(text, earlier).text == text
+    return verbatim / sequences
 
 
 def _timings(rounds: int) -> list[float]:
@@ -87,6 +100,7 @@ def main() -> None:
         ),
         ("split recall", f"{split_recall:.3f}"),
         ("split verbatim", f"{split_verbatim:.3f}"),
+        ("verbatim after 1-3 clean messages (3000)", f"{_clean_after_clean():.3f}"),
         ("timed calls", f"{len(samples)}"),
         ("mean ms/message", f"{statistics.fmean(samples):.3f}"),
         ("p50 ms/message", f"{_percentile(samples, 0.50):.3f}"),

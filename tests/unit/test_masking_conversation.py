@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.domain.masking import MASK, ContactKind, Finding, mask_continuing
-from testkit.masking_corpus import SPLIT_CASES, UNSPLIT_CASES, Case
+from testkit.masking_corpus import CLEAN_CASES, CONTACT_CASES, SPLIT_CASES, UNSPLIT_CASES, Case
 
 
 @pytest.mark.parametrize(
@@ -90,3 +90,29 @@ def test_corpus_split_contact_loses_its_second_half(case: Case) -> None:
 @pytest.mark.parametrize("case", UNSPLIT_CASES, ids=lambda case: " >> ".join(case.earlier)[:30])
 def test_corpus_order_talk_over_several_messages_passes_verbatim(case: Case) -> None:
     assert mask_continuing(case.text, case.earlier).text == case.text
+
+
+@pytest.mark.parametrize(
+    "earlier",
+    [["Здравейте"], ["Поръчка 100234", "Благодаря"], ["До офис на Еконт"], [MASK]],
+    ids=["greeting", "order talk", "courier", "hidden"],
+)
+def test_every_clean_corpus_message_passes_after_ordinary_earlier_messages(
+    earlier: list[str],
+) -> None:
+    changed = [c.text for c in CLEAN_CASES if mask_continuing(c.text, earlier).text != c.text]
+    assert changed == []
+
+
+@pytest.mark.parametrize(
+    "earlier", [["Здравейте"], ["Поръчка 100234", "Благодаря"]], ids=["greeting", "order talk"]
+)
+def test_every_corpus_contact_is_hidden_after_ordinary_earlier_messages(
+    earlier: list[str],
+) -> None:
+    kept = [
+        c.text
+        for c in CONTACT_CASES
+        if any(secret in mask_continuing(c.text, earlier).text for secret in c.secrets)
+    ]
+    assert kept == []

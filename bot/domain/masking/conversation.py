@@ -42,6 +42,8 @@ _MOBILE_START = re.compile(r"(?P<code>0|359|00359)(?:8[7-9]|9[89])")
 _MOBILE_DIGITS = {"0": 10, "359": 12, "00359": 14}
 #: How many digits the earlier messages must already hold for a fragment to continue them.
 _SHORTEST_BEGINNING = 4
+#: The most digits the rest of a number sent after a hidden piece of it can have.
+_LONGEST_PIECE = 9
 _FRAGMENT = re.compile(r"[\d\s().+/-]+")
 
 
@@ -111,8 +113,8 @@ def _after_hidden_piece(earlier: Sequence[str], text: str) -> list[Finding]:
     stripped = text.strip()
     if earlier[-1].strip() != MASK or not _FRAGMENT.fullmatch(stripped):
         return []
-    if sum(char.isdigit() for char in stripped) < 2:
-        return []  # "2" after a hidden number is an answer, not a piece of it
+    if not 2 <= sum(char.isdigit() for char in stripped) <= _LONGEST_PIECE:
+        return []  # "2" after a hidden number is an answer, "100 200 300 400" a list
     start = text.index(stripped)
     return [Finding(ContactKind.PHONE, start, start + len(stripped), stripped)]
 
