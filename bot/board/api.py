@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
@@ -69,6 +70,8 @@ class Seen:
     user_id: int
     seller_id: str
     reader: Reader
+    #: the request's read-only snapshot (one per request: the account and the data it reads)
+    session: AsyncSession
 
 
 def _state(request: Request) -> BoardState:
@@ -95,7 +98,7 @@ class Refusal(Exception):
         self.status, self.title, self.detail = status, title, detail
 
 
-async def _viewer(request: Request) -> Seen:
+async def _viewer(request: Request, session: AsyncSession) -> Seen:
     state = _state(request)
     _ = _anonymous(request, state)
     try:
@@ -105,21 +108,21 @@ async def _viewer(request: Request) -> Seen:
             401, _("Not signed in"), _("Open the board from the bot's chat in Telegram.")
         ) from exc
     try:
-        async with state.db.snapshot() as session:
-            found = await viewer(session, user.user_id, user.language_code, state.defaults)
+        found = await viewer(session, user.user_id, user.language_code, state.defaults)
     except NotLinked as exc:
         raise Refusal(
             403,
             _("Not linked"),
             _("This Telegram account is linked to no shop. Send /start with your link code."),
         ) from exc
-    return Seen(found.user_id, found.seller_id, Reader.of(found.recipient))
+    return Seen(found.user_id, found.seller_id, Reader.of(found.recipient), session)
 
 
 def _json(handler: Callable[[Request, Seen], Awaitable[Response]]) -> Any:
     async def endpoint(request: Request) -> Response:
         try:
-            return await handler(request, await _viewer(request))
+            async with _state(request).db.snapshot() as session:
+                return await handler(request, await _viewer(request, session))
         except Refusal as refusal:
             return problem(refusal.status, refusal.title, refusal.detail)
 
@@ -129,7 +132,8 @@ def _json(handler: Callable[[Request, Seen], Awaitable[Response]]) -> Any:
 def _html(handler: Callable[[Request, Seen], Awaitable[str]]) -> Any:
     async def endpoint(request: Request) -> Response:
         try:
-            body = await handler(request, await _viewer(request))
+            async with _state(request).db.snapshot() as session:
+                body = await handler(request, await _viewer(request, session))
         except Refusal as refusal:
             return HTMLResponse(views.error(refusal.title, refusal.detail), refusal.status)
         return HTMLResponse(body, headers={"Cache-Control": "no-store"})
@@ -152,10 +156,9 @@ async def _rows(request: Request, who: Seen) -> tuple[list[Any], str | None]:
     state = _state(request)
     q = (request.query_params.get("q") or "").strip()[:100] or None
     status = _status_filter(request, who.reader._)
-    async with state.db.snapshot() as session:
-        rows = await board(
-            session, who.seller_id, state.clock(), who.reader.timezone, q=q, status=status
-        )
+    rows = await board(
+        who.session, who.seller_id, state.clock(), who.reader.timezone, q=q, status=status
+    )
     return rows, q
 
 
@@ -171,8 +174,7 @@ async def _board_view(request: Request, who: Seen) -> str:
 
 async def _page_of(request: Request, who: Seen) -> Any:
     number = request.path_params["number"]
-    async with _state(request).db.snapshot() as session:
-        found = await order_page(session, who.seller_id, number)
+    found = await order_page(who.session, who.seller_id, number)
     if found is None:
         _ = who.reader._
         raise Refusal(404, _("No such order"), refusals.unknown_order(number, _))
@@ -269,20 +271,18 @@ async def _change(request: Request, who: Seen) -> Response:
 
 
 async def _performance(request: Request, who: Seen) -> Response:
-    async with _state(request).db.snapshot() as session:
-        weeks = await performance.figures(
-            session, who.seller_id, who.reader.timezone, _state(request).clock()
-        )
+    weeks = await performance.figures(
+        who.session, who.seller_id, who.reader.timezone, _state(request).clock()
+    )
     return JSONResponse(
         {"timezone": who.reader.timezone, "weeks": [performance.to_json(w) for w in weeks]}
     )
 
 
 async def _performance_view(request: Request, who: Seen) -> str:
-    async with _state(request).db.snapshot() as session:
-        weeks = await performance.figures(
-            session, who.seller_id, who.reader.timezone, _state(request).clock()
-        )
+    weeks = await performance.figures(
+        who.session, who.seller_id, who.reader.timezone, _state(request).clock()
+    )
     return views.performance(weeks, who.reader)
 
 

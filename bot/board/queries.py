@@ -141,7 +141,8 @@ async def board(
         Order.status.in_(statuses),
         not_(and_(Order.status == Status.COMPLETE.value, Order.delivered_at.is_not(None))),
     )
-    rows = (await session.execute(query)).all()
+    # Core rows: the ORM's row machinery would cost more than the query itself.
+    rows = (await (await session.connection()).execute(query)).all()
     day_ends = end_of_local_day(now, tz)
     found = []
     wanted = q.strip().casefold() if q else None
