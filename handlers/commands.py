@@ -50,6 +50,8 @@ def help_text(_: Gettext, linked: bool) -> str:
             "/form 100234 — the printable refund form\n"
             "/settings — language, time zone, daily reminder\n"
             "/team — your team; /team invite links a packer\n"
+            "/replies — saved replies to buyers\n"
+            "/away 2026-12-10 Back on Monday — away mode; /away off ends it\n"
             "/cancel — leave the current step\n"
             "Reply to a buyer's message to answer them."
         )
