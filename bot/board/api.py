@@ -29,7 +29,7 @@ from bot.i18n import Gettext, pick_locale, translator
 from bot.presentation import refusals
 from bot.presentation.views import Reader
 from bot.sync.orders import OrderNotFound, Saved
-from bot.team.roles import NotAllowed
+from bot.team.roles import NotAllowed, Role, allows, permission_for
 from storage.database import Database
 from storage.models import Order
 
@@ -70,6 +70,7 @@ class Seen:
     user_id: int
     seller_id: str
     reader: Reader
+    role: Role
     #: the request's read-only snapshot (one per request: the account and the data it reads)
     session: AsyncSession
 
@@ -115,7 +116,7 @@ async def _viewer(request: Request, session: AsyncSession) -> Seen:
             _("Not linked"),
             _("This Telegram account is linked to no shop. Send /start with your link code."),
         ) from exc
-    return Seen(found.user_id, found.seller_id, Reader.of(found.recipient), session)
+    return Seen(found.user_id, found.seller_id, Reader.of(found.recipient), found.role, session)
 
 
 def _json(handler: Callable[[Request, Seen], Awaitable[Response]]) -> Any:
@@ -196,7 +197,7 @@ async def _order(request: Request, who: Seen) -> Response:
             "ship_by": order.ship_by.isoformat() if order.ship_by else None,
             "deliver_by": order.deliver_by.isoformat() if order.deliver_by else None,
             "tracking_number": order.tracking_number,
-            "allowed": [s.value for s in _allowed(order)],
+            "allowed": [s.value for s in _allowed(order, who.role)],
             "history": [
                 {
                     "status": e.status,
@@ -214,13 +215,14 @@ async def _order(request: Request, who: Seen) -> Response:
     )
 
 
-def _allowed(order: Order) -> tuple[Status, ...]:
-    return allowed_next(Status(order.status))
+def _allowed(order: Order, role: Role) -> list[Status]:
+    """The status actions the life cycle allows now and the account's role permits."""
+    return [s for s in allowed_next(Status(order.status)) if allows(role, permission_for(s))]
 
 
 async def _order_view(request: Request, who: Seen) -> str:
     order, history, lines = await _page_of(request, who)
-    return views.order_page(order, history, lines, who.reader)
+    return views.order_page(order, history, lines, who.reader, _allowed(order, who.role))
 
 
 async def _change(request: Request, who: Seen) -> Response:

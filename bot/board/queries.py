@@ -25,6 +25,7 @@ from bot.domain.board import (
 )
 from bot.domain.lifecycle import Status
 from bot.i18n import pick_locale
+from bot.team.roles import Role
 from storage import repositories
 from storage.models import (
     HistoryEntry,
@@ -54,6 +55,7 @@ class Viewer:
     user_id: int
     seller_id: str
     recipient: Recipient
+    role: Role
 
 
 @dataclass(slots=True)
@@ -111,7 +113,7 @@ async def viewer(
         recipient = Recipient(
             pick_locale(None, telegram_language, recipient.locale), recipient.timezone
         )
-    return Viewer(user_id, account.seller_id, recipient)
+    return Viewer(user_id, account.seller_id, recipient, Role.parse(account.role))
 
 
 async def board(

@@ -16,7 +16,7 @@ from babel.dates import format_date
 
 from bot.board.queries import BoardRow, Line
 from bot.domain.board import NEED_ORDER, Need, Week
-from bot.domain.lifecycle import Status, allowed_next
+from bot.domain.lifecycle import Status
 from bot.i18n import N_, Gettext
 from bot.presentation.formatting import babel_locale
 from bot.presentation.views import SYNC_MARKS, Reader, deadlines
@@ -206,7 +206,11 @@ def _action(order: Order, target: Status, reader: Reader) -> str:
 
 
 def order_page(
-    order: Order, history: Sequence[HistoryEntry], lines: Sequence[Line], reader: Reader
+    order: Order,
+    history: Sequence[HistoryEntry],
+    lines: Sequence[Line],
+    reader: Reader,
+    allowed: Sequence[Status],
 ) -> str:
     """One order: items, delivery, deadlines, the status actions, history and conversation."""
     _ = reader._
@@ -228,7 +232,7 @@ def order_page(
     if order.tracking_number:
         facts.append(_("Tracking number: {number}").format(number=order.tracking_number))
     title = escape(_("Order {number}").format(number=order.number))
-    actions = "".join(_action(order, s, reader) for s in allowed_next(Status(order.status)))
+    actions = "".join(_action(order, s, reader) for s in allowed)
     return (
         f'<article class="order-page" data-number="{escape(order.number)}">'
         f'<a class="back" data-view href="view/board">← {t_board}</a>'

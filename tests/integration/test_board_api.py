@@ -266,6 +266,18 @@ async def test_staff_may_not_refund(client: httpx.AsyncClient, runtime: Runtime)
     assert allowed.status_code == 202
 
 
+async def test_staff_are_offered_only_the_actions_their_role_allows(
+    client: httpx.AsyncClient,
+) -> None:
+    owner = (await client.get("/app/api/orders/100003", headers=tma(OWNER))).json()
+    staff = (await client.get("/app/api/orders/100003", headers=tma(STAFF))).json()
+    assert owner["allowed"] == ["COMPLETE", "REFUNDED"]
+    assert staff["allowed"] == []
+    page = await client.get("/app/view/orders/100001", headers=tma(STAFF))
+    assert 'data-action="PROCESSING"' in page.text
+    assert 'data-action="REFUNDED"' not in page.text
+
+
 async def test_performance_gives_twelve_weeks(client: httpx.AsyncClient) -> None:
     response = await client.get("/app/api/performance", headers=tma(OWNER))
     assert response.status_code == 200
