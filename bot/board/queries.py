@@ -71,12 +71,13 @@ class BoardRow:
     buyer_waiting: bool
 
     def to_json(self) -> dict[str, Any]:
+        # StrEnum members are strings: JSON writes their values without the enum's properties
         return {
             "number": self.number,
-            "status": self.status.value,
+            "status": self.status,
             "ship_by": self.ship_by.isoformat() if self.ship_by else None,
             "deliver_by": self.deliver_by.isoformat() if self.deliver_by else None,
-            "urgency": self.need.value,
+            "urgency": self.need,
             "buyer_waiting": self.buyer_waiting,
             "buyer": self.buyer_alias,
             "total": self.total,
