@@ -33,6 +33,7 @@ from bot.delivery.rate_limit import ChatRateLimiter
 from bot.delivery.telegram_outbox import LEASE as CLAIM_LEASE
 from bot.delivery.telegram_outbox import TelegramSender
 from bot.delivery.update_processor import PerChatUpdateProcessor
+from bot.domain.files import MAX_IMAGE_PIXELS
 from bot.http import build_http_app
 from bot.i18n import LOCALES, translator
 from bot.marketplace import Marketplace, schemas
@@ -49,8 +50,11 @@ from bot.relay.incoming import BuyerRelay
 from bot.relay.replies import Replies, telegram_download
 from bot.reminders.sweep import Reminders
 from bot.routing import register
-from bot.scanning.pool import ScanPool
+from bot.scanning.pool import Limits, ScanPool
 from bot.settings import Settings
+from bot.shipping.labels import TIME_LIMIT as LABEL_TIME_LIMIT
+from bot.shipping.labels import LabelReader
+from bot.shipping.runs import ShippingRuns
 from bot.sync.events import EventProcessor
 from bot.sync.inbox import WebhookReceiver
 from bot.sync.marketplace_outbox import MarketplaceDispatcher
@@ -192,6 +196,11 @@ class Runtime:
         # The order board is another face of the same order service.
         self.http.state.board = BoardState(self.db, self.orders, token, self.defaults)
         self.linker = Linker(self.db)
+        # Label photos are read in a worker process of their own, never in this one, so a
+        # seller at the packing table never waits behind a relayed file.
+        self.label_pool = ScanPool(workers=1, limits=Limits(time_limit=LABEL_TIME_LIMIT))
+        self.labels = LabelReader(self.label_pool, max_pixels=MAX_IMAGE_PIXELS)
+        self.runs = ShippingRuns(self.db)
         self.reminders = Reminders(
             self.db, self.defaults, render_digest, on_queued=self.sender.wake
         )
@@ -258,6 +267,7 @@ class Runtime:
 
     async def aclose(self) -> None:
         await self.files.aclose()
+        await self.label_pool.close()
         await self.marketplace.aclose()
         if self.sandbox is not None:
             await self.sandbox.aclose()

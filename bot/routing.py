@@ -19,7 +19,7 @@ from bot.presentation import saved_replies as saved_view
 from bot.presentation.callback_data import HISTORY_PATTERN, Action
 from bot.presentation.team import TEAM_PATTERN
 from conversations import away as away_flow
-from conversations import relay, relay_saved, status_change
+from conversations import relay, relay_saved, shipping, status_change
 from conversations import saved_replies as saved_replies_flow
 from conversations.steady import steadied
 from handlers import away, callbacks, commands, documents, private_only, settings, team
@@ -50,7 +50,13 @@ def register(
         CallbackQueryHandler(commands.choose_language, pattern=r"^lang:"),
         # Multi-step flows come before the one-shot commands so their steps win.
         # Each flow's steps are made steady: a failing step answers and keeps the flow.
-        steadied(status_change.build()),
+        steadied(
+            status_change.build(
+                entry_points=shipping.entry_points(),
+                tracking_steps=shipping.tracking_steps(),
+                after_change=shipping.after_change,
+            )
+        ),
         steadied(saved_replies_flow.build()),
         steadied(away_flow.build()),
         *(extra_conversations or []),

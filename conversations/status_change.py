@@ -1,9 +1,11 @@
 """Guide the seller through one status change, from a button or a one-line command.
 
 PROCESSING and COMPLETE ask for an optional comment; SHIPPED first shows the shipping checklist
-and asks for the tracking number (unless the command carried it); REFUNDED asks whether money was
-returned or the item exchanged, then for the mandatory note. Every flow ends on the manual's
-"Change Order Status" confirmation. ``/cancel`` leaves at any step. See status_change.mmd.
+and asks for the tracking number (unless the command carried it), typed or as a photo of the
+label (:mod:`conversations.shipping`); REFUNDED asks whether money was returned or the item
+exchanged, then for the mandatory note. Every flow ends on the manual's "Change Order Status"
+confirmation, which the comment question already carries: a seller with nothing to add saves at
+once. ``/cancel`` leaves at any step. See status_change.mmd.
 
 The flow's answers live in ``user_data["flow"]`` as plain JSON, so the database-backed
 persistence restores a half-finished flow after a restart.
@@ -11,14 +13,17 @@ persistence restores a half-finished flow after a restart.
 
 from __future__ import annotations
 
+import functools
 import re
 import warnings
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from html import escape
 from typing import Any
 
 from telegram import Update
 from telegram.ext import (
+    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
@@ -36,8 +41,9 @@ from bot.domain.lifecycle import (
     TransitionRefused,
     comment_room,
 )
-from bot.domain.tracking import TrackingRefused, parse_tracking_number
+from bot.domain.tracking import TrackingNumber, TrackingRefused, parse_tracking_number
 from bot.presentation import keyboards, refusals, views
+from bot.presentation import shipping as shipping_views
 from bot.presentation.callback_data import Action, ForgedCallback, OrderCallback, Step, decode_step
 from bot.presentation.limits import clip
 from bot.sync.orders import Notice, OrderNotFound
@@ -48,6 +54,10 @@ from storage.models import Order
 
 TRACKING, RESOLUTION, NOTE, COMMENT, CONFIRM = range(5)
 END = ConversationHandler.END
+
+#: What comes after "Change Order Status" saved a change: the next state (a shipping run's
+#: next order) or END.
+AfterChange = Callable[[Update, Context, Who, dict[str, Any]], Awaitable[int]]
 
 _TARGETS = {
     Action.PROCESSING: Status.PROCESSING,
@@ -136,10 +146,12 @@ async def _begin(
         return END
     context.user_data["flow"] = {"number": order.number, "target": target.value}
     if target is Status.SHIPPED:
-        await _reply(update, _checklist(order, who), keyboards.form_and_cancel(order.number, _))
+        checklist = _checklist(order, who)
+        if not tracking:
+            checklist += "\n\n" + shipping_views.ask_tracking(_)
+        await _reply(update, checklist, keyboards.form_and_cancel(order.number, _))
         if tracking:
             return await _take_tracking(update, context, who, order, tracking)
-        await _reply(update, escape(_("Send the tracking number of the parcel.")))
         return TRACKING
     if target is Status.REFUNDED:
         await _reply(
@@ -148,7 +160,7 @@ async def _begin(
             keyboards.resolution(_),
         )
         return RESOLUTION
-    return await _ask_comment(update, who)
+    return await _ask_comment(update, context, who)
 
 
 def _checklist(order: Order, who: Who) -> str:
@@ -201,16 +213,28 @@ async def _take_tracking(update: Update, context: Context, who: Who, order: Orde
         label = order.delivery.get("label") or carrier or ""
         await _reply(update, escape(refusals.tracking(refusal, label, who._)))
         return TRACKING
-    context.user_data["flow"].update(tracking=parsed.number, carrier=parsed.marketplace_carrier)
-    await _reply(
-        update,
-        escape(
-            who._("Tracking number {number} ({carrier}) will go into the history comment.").format(
-                number=parsed.number, carrier=parsed.carrier_name
-            )
-        ),
-    )
-    return await _ask_comment(update, who)
+    return await accept_tracking(update, context, who, parsed)
+
+
+async def accept_tracking(
+    update: Update, context: Context, who: Who, parsed: TrackingNumber
+) -> int:
+    """Take a checked number, typed or read from the label; one already on another of the
+    seller's orders needs a second, explicit confirmation first."""
+    flow = context.user_data["flow"]
+    if flow.get("sure") != parsed.number and who.seller_id is not None:
+        other = await context.runtime.runs.used_on(who.seller_id, flow["number"], parsed.number)
+        if other is not None:
+            flow["pending"] = {
+                "number": parsed.number,
+                "carrier": parsed.carrier,
+                "name": parsed.carrier_name,
+            }
+            await _reply(update, *shipping_views.tracking_twice(parsed.number, other, who._))
+            return TRACKING
+    flow.update(tracking=parsed.number, carrier=parsed.marketplace_carrier)
+    flow["carrier_name"] = parsed.carrier_name
+    return await _ask_comment(update, context, who)
 
 
 async def got_resolution(update: Update, context: Context) -> int:
@@ -287,12 +311,31 @@ async def skip_comment(update: Update, context: Context) -> int:
     return await _ask_confirm(update, context, who)
 
 
-async def _ask_comment(update: Update, who: Who) -> int:
-    await _reply(
-        update,
-        escape(who._("Add a comment for the Order Status History (recommended), or skip.")),
-        keyboards.skip(who._),
+async def _ask_comment(update: Update, context: Context, who: Who) -> int:
+    """Ask for the optional comment, showing what "Change Order Status" would save now."""
+    _ = who._
+    flow = context.user_data["flow"]
+    lines = [
+        "<b>"
+        + escape(
+            _("Order {number} → {status}").format(number=flow["number"], status=flow["target"])
+        )
+        + "</b>"
+    ]
+    if flow.get("tracking"):
+        lines.append(
+            escape(
+                _("Tracking number {number} ({carrier}) will go into the history comment.").format(
+                    number=flow["tracking"], carrier=flow.get("carrier_name") or flow["carrier"]
+                )
+            )
+        )
+    lines.append(
+        escape(
+            _("Add a comment for the Order Status History (recommended), or save the change now.")
+        )
     )
+    await _reply(update, "\n".join(lines), keyboards.comment_or_confirm(_))
     return COMMENT
 
 
@@ -328,7 +371,7 @@ async def _ask_confirm(update: Update, context: Context, who: Who) -> int:
     return CONFIRM
 
 
-async def confirm(update: Update, context: Context) -> int:
+async def confirm(update: Update, context: Context, after_change: AfterChange | None = None) -> int:
     """Save the change ("Change Order Status") and queue it for the marketplace."""
     query = update.callback_query
     assert query is not None and query.message is not None
@@ -342,7 +385,16 @@ async def confirm(update: Update, context: Context) -> int:
         return END
     await query.answer()
     change = _change(flow)
-    notice = Notice(chat_id=who.chat_id, message_id=query.message.message_id, locale=who.locale)
+    # The next sensible action stays one button away, also once the marketplace has answered.
+    following = (
+        None if flow.get("run") else shipping_views.next_action(flow["number"], change.status, _)
+    )
+    notice = Notice(
+        chat_id=who.chat_id,
+        message_id=query.message.message_id,
+        locale=who.locale,
+        markup=following.to_dict() if following else None,
+    )
     try:
         await context.runtime.orders.change_status(
             who.seller_id, flow["number"], change, actor_telegram_id=who.user_id, notice=notice
@@ -367,7 +419,10 @@ async def confirm(update: Update, context: Context) -> int:
             )
         ),
         parse_mode="HTML",
+        reply_markup=following,
     )
+    if after_change is not None:
+        return await after_change(update, context, who, flow)
     return END
 
 
@@ -390,28 +445,37 @@ async def stray(update: Update, context: Context) -> int | None:
     return None
 
 
-def build() -> ConversationHandler[Context]:
+def build(
+    entry_points: list[BaseHandler[Any, Context, Any]] | None = None,
+    tracking_steps: list[BaseHandler[Any, Context, Any]] | None = None,
+    after_change: AfterChange | None = None,
+) -> ConversationHandler[Context]:
+    """The conversation; ``entry_points``, ``tracking_steps`` and ``after_change`` add the
+    label photo and the shipping run (:mod:`conversations.shipping`)."""
     text = filters.TEXT & ~filters.COMMAND
     steps = CallbackQueryHandler
+    save = functools.partial(confirm, after_change=after_change)
     with warnings.catch_warnings():
         # Tracked per chat and user on purpose: a flow spans buttons and typed answers.
         warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
         return ConversationHandler(
             entry_points=[
+                *(entry_points or []),
                 CallbackQueryHandler(
                     start_from_button, pattern=r"^o:(processing|shipped|complete|refunded):"
                 ),
                 CommandHandler(list(_COMMANDS), start_from_command),
             ],
             states={
-                TRACKING: [MessageHandler(text, got_tracking)],
+                TRACKING: [MessageHandler(text, got_tracking), *(tracking_steps or [])],
                 RESOLUTION: [steps(got_resolution, pattern=r"^s:(refund|exchange)$")],
                 NOTE: [MessageHandler(text, got_note)],
                 COMMENT: [
                     MessageHandler(text, got_comment),
                     steps(skip_comment, pattern=r"^s:skip$"),
+                    steps(save, pattern=r"^s:confirm$"),
                 ],
-                CONFIRM: [steps(confirm, pattern=r"^s:confirm$")],
+                CONFIRM: [steps(save, pattern=r"^s:confirm$")],
             },
             fallbacks=[
                 CommandHandler("cancel", cancel),

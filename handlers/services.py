@@ -13,6 +13,8 @@ from bot.marketplace.sandbox.marketplace import SandboxMarketplace
 from bot.relay.files import FileChecker
 from bot.relay.replies import Replies
 from bot.settings import Settings
+from bot.shipping.labels import LabelReader
+from bot.shipping.runs import ShippingRuns
 from bot.sync.orders import OrderService
 from bot.team.away import AwayMode
 from bot.team.linking import Linker
@@ -39,6 +41,14 @@ class Services(Protocol):
 
     @property
     def files(self) -> FileChecker: ...
+
+    @property
+    def labels(self) -> LabelReader:
+        """Reads tracking numbers from label photos, in a worker process."""
+        ...
+
+    @property
+    def runs(self) -> ShippingRuns: ...
 
     @property
     def linker(self) -> Linker: ...

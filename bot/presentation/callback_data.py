@@ -31,6 +31,18 @@ class Step(enum.StrEnum):
     CANCEL = "cancel"
     REFUND = "refund"
     EXCHANGE = "exchange"
+    #: the label reader's number: take it, or type one instead
+    USE = "use"
+    TYPE = "type"
+    #: a tracking number already on another order: take it all the same
+    SURE = "sure"
+    #: in a shipping run: leave this order for later, or end the run
+    LATER = "later"
+    STOP = "stop"
+
+
+#: The "Ship next" button: starts a shipping run through the PROCESSING orders.
+SHIP_RUN = "run:ship"
 
 
 _ORDER = re.compile(r"^o:(?P<action>[a-z]{1,16}):(?P<number>[0-9A-Za-z-]{1,40})$")

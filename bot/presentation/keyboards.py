@@ -114,6 +114,17 @@ def skip(_: Gettext) -> InlineKeyboardMarkup:
     )
 
 
+def comment_or_confirm(_: Gettext) -> InlineKeyboardMarkup:
+    """Under the comment question: save at once, or skip to the confirmation, or leave."""
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(_("Change Order Status"), callback_data=step_data(Step.CONFIRM))],
+            [InlineKeyboardButton(_("Skip"), callback_data=step_data(Step.SKIP))],
+            [_cancel(_)],
+        ]
+    )
+
+
 def confirm(_: Gettext) -> InlineKeyboardMarkup:
     """The manual's "Change Order Status" button that saves the change."""
     return InlineKeyboardMarkup(

@@ -249,15 +249,18 @@ class MarketplaceDispatcher:
             current=current.value if current else "",
             detail=detail or "",
         )
+        params = {
+            "chat_id": notice["chat_id"],
+            "message_id": notice["message_id"],
+            "text": escape(body),
+            "parse_mode": "HTML",
+        }
+        if outcome == "synced" and notice.get("markup"):
+            params["reply_markup"] = notice["markup"]
         enqueue(
             session,
             notice["chat_id"],
             "editMessageText",
-            {
-                "chat_id": notice["chat_id"],
-                "message_id": notice["message_id"],
-                "text": escape(body),
-                "parse_mode": "HTML",
-            },
+            params,
             dedupe_key=f"outbox-notice:{row.id}",
         )

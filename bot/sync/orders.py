@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -47,6 +48,8 @@ class Notice:
     chat_id: int
     message_id: int
     locale: str
+    #: Bot API inline keyboard kept on the message when the marketplace accepts (the next step)
+    markup: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,4 +211,9 @@ async def _check_transition(
 def _notice_json(notice: Notice | None) -> dict[str, object] | None:
     if notice is None:
         return None
-    return {"chat_id": notice.chat_id, "message_id": notice.message_id, "locale": notice.locale}
+    return {
+        "chat_id": notice.chat_id,
+        "message_id": notice.message_id,
+        "locale": notice.locale,
+        "markup": notice.markup,
+    }

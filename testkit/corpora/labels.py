@@ -288,3 +288,21 @@ def _nothing_usable(rng: random.Random, index: int, carrier: str) -> LabelPictur
     flat, blur = make(rng, carrier)
     data = _photo(rng, flat, blur=blur)
     return LabelPicture(f"{index:03}-{carrier}-{kind}", data, carrier, None, kind)
+
+
+def photo_of_label(carrier: str, number: str, *, seed: int = 0) -> bytes:
+    """A phone photo of ``carrier``'s label for ``number``, tilted and in perspective."""
+    rng = random.Random(seed)
+    return _photo(rng, _label(rng, carrier, number, several=False))
+
+
+def photo_of_a_product(*, seed: int = 0) -> bytes:
+    """A photo of a product's tag: an EAN-13 and a price, no tracking number."""
+    rng = random.Random(seed)
+    return _photo(rng, _product(rng))
+
+
+def blurred_photo_of_label(carrier: str, number: str, *, seed: int = 0) -> bytes:
+    """A label photographed while the phone moved: nothing on it can be read."""
+    rng = random.Random(seed)
+    return _photo(rng, _label(rng, carrier, number, several=False), blur=9.0)
