@@ -27,8 +27,8 @@ from bot.domain.tracking import CARRIER_NAMES, TrackingNumber
 from bot.presentation import shipping as views
 from bot.presentation.callback_data import SHIP_RUN
 from bot.sync.orders import OrderNotFound
+from bot.team.roles import NotAllowed
 from conversations.status_change import END, TRACKING, accept_tracking
-from conversations.steady import steady
 from handlers.context import Context
 from handlers.who import Who, identify
 
@@ -57,7 +57,9 @@ async def got_label(update: Update, context: Context) -> int:
     if not flow or who.seller_id is None:
         return END
     try:
-        order = await context.runtime.orders.find(who.seller_id, flow["number"])
+        order = await context.runtime.orders.find(
+            who.seller_id, flow["number"], actor_telegram_id=who.user_id
+        )
     except OrderNotFound:
         return END
     carrier = order.delivery.get("carrier")
@@ -175,8 +177,10 @@ async def _next_order(update: Update, context: Context, who: Who, run: dict[str,
         number = run["queue"].pop(0)
         run["position"] += 1
         try:
-            order = await context.runtime.orders.check(who.seller_id, number, Status.SHIPPED)
-        except (OrderNotFound, TransitionRefused):
+            order = await context.runtime.orders.check(
+                who.seller_id, number, Status.SHIPPED, actor_telegram_id=who.user_id
+            )
+        except (OrderNotFound, TransitionRefused, NotAllowed):
             continue  # shipped or changed elsewhere since the run began
         context.user_data["flow"] = {"number": number, "target": Status.SHIPPED.value, "run": run}
         await _reply(update, *views.run_order(order, run["position"], run["total"], who.reader))
@@ -195,18 +199,18 @@ async def _stray_button(update: Update, who: Who) -> int:
 def entry_points() -> list[BaseHandler[Any, Context, Any]]:
     """``/ship`` without a number and "Ship next" start a run (before ``/ship <number>``)."""
     return [
-        CommandHandler("ship", steady(start_run), has_args=False),
-        CallbackQueryHandler(steady(start_run), pattern=f"^{SHIP_RUN}$"),
+        CommandHandler("ship", start_run, has_args=False),
+        CallbackQueryHandler(start_run, pattern=f"^{SHIP_RUN}$"),
     ]
 
 
 def tracking_steps() -> list[BaseHandler[Any, Context, Any]]:
     """What the TRACKING step takes besides a typed number."""
     return [
-        MessageHandler(PICTURE, steady(got_label)),
-        CallbackQueryHandler(steady(use_offer), pattern=r"^s:use$"),
-        CallbackQueryHandler(steady(use_again), pattern=r"^s:sure$"),
-        CallbackQueryHandler(steady(type_instead), pattern=r"^s:type$"),
-        CallbackQueryHandler(steady(later), pattern=r"^s:later$"),
-        CallbackQueryHandler(steady(stop), pattern=r"^s:stop$"),
+        MessageHandler(PICTURE, got_label),
+        CallbackQueryHandler(use_offer, pattern=r"^s:use$"),
+        CallbackQueryHandler(use_again, pattern=r"^s:sure$"),
+        CallbackQueryHandler(type_instead, pattern=r"^s:type$"),
+        CallbackQueryHandler(later, pattern=r"^s:later$"),
+        CallbackQueryHandler(stop, pattern=r"^s:stop$"),
     ]

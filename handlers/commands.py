@@ -12,6 +12,7 @@ from bot.domain.identifiers import ORDER_NUMBER_PATTERN
 from bot.domain.lifecycle import Status
 from bot.i18n import Gettext
 from bot.presentation import keyboards, order_card, refusals, views
+from bot.presentation.shipping import order_buttons
 from bot.sync.orders import OrderNotFound
 from bot.team.linking import FAILED_CODES_WINDOW, LinkRefusal, LinkRefused
 from bot.team.roles import Role
@@ -176,7 +177,13 @@ async def orders(update: Update, context: Context) -> None:
     async with context.runtime.db.snapshot() as session:
         found = await repositories.open_orders(session, who.seller_id or "")
     board = context.runtime.settings.board_url
-    markup = keyboards.open_board(board, who._) if board else None
+    rows = []
+    listed = order_buttons(found, who.reader)
+    if listed is not None:
+        rows.extend(listed.inline_keyboard)
+    if board:
+        rows.extend(keyboards.open_board(board, who._).inline_keyboard)
+    markup = InlineKeyboardMarkup(rows) if rows else None
     await _send(update, views.order_list(found, who.reader), markup)
 
 

@@ -1,8 +1,10 @@
-"""/settings: language, time zone, reminder hour, the daily digest and the weekly card, by buttons.
+"""/settings: language, time zone, reminder hour, the daily digest, the weekly card and quiet
+hours, by buttons.
 
-Also ``/settings timezone <Area/City>`` for a zone that is not among the buttons, and the
-digest's "Snooze" button. One screen, no conversation state: each button stores its setting and
-redraws the screen (settings.mmd).
+Also ``/settings timezone <Area/City>`` for a zone that is not among the buttons,
+``/settings quiet 23-06`` for a quiet window that is not, and the digest's "Snooze" button. One
+screen, no conversation state: each button stores its setting and redraws the screen
+(settings.mmd).
 """
 
 from __future__ import annotations
@@ -14,8 +16,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
+from bot.delivery.notify import quiet_hours_of
 from bot.domain.deadlines import snooze_until_tomorrow
+from bot.domain.quiet_hours import QuietHours
 from bot.presentation import away as away_view
+from bot.presentation import quiet_hours as quiet_views
 from bot.presentation import refusals
 from bot.sync.orders import OrderNotFound
 from bot.team.access import authorise
@@ -36,8 +41,14 @@ ZONES = (
 )
 HOURS = tuple(range(6, 23))
 #: what a settings button sets (``set:<what>:<value>``); each is drawn in settings.mmd
-SETTINGS = ("lang", "tz", "hour", "digest", "card", "away")
+SETTINGS = ("lang", "tz", "hour", "digest", "card", "away", "quiet")
 _DATA = re.compile(rf"^set:(?P<what>{'|'.join(SETTINGS)}):(?P<value>[A-Za-z0-9_/+-]{{1,40}})$")
+
+
+async def _quiet(context: Context, who: Who) -> QuietHours:
+    async with context.runtime.db.snapshot() as session:
+        seller = await repositories.seller(session, who.seller_id or "")
+    return quiet_hours_of(seller)
 
 
 async def _current(context: Context, who: Who) -> tuple[str, int, bool]:
@@ -65,6 +76,7 @@ async def _screen(context: Context, who: Who) -> tuple[str, InlineKeyboardMarkup
     zone, hour, digest = await _current(context, who)
     card = await _weekly_card(context, who)
     away = await context.runtime.away.current(who.seller_id or "")
+    quiet = await _quiet(context, who)
     text = "\n".join(
         [
             "<b>" + escape(_("Settings")) + "</b>",
@@ -80,6 +92,7 @@ async def _screen(context: Context, who: Who) -> tuple[str, InlineKeyboardMarkup
                 )
             ),
             escape(_("Weekly card: {state}").format(state=_("on") if card else _("off"))),
+            quiet_views.describe(quiet, _),
             escape(_("Another zone: /settings timezone America/New_York")),
             away_view.state(away, _),
         ]
@@ -123,6 +136,7 @@ async def _screen(context: Context, who: Who) -> tuple[str, InlineKeyboardMarkup
                 callback_data=f"set:away:{'off' if away else 'on'}",
             )
         ],
+        *quiet_views.buttons(quiet, _),
     ]
     return text, InlineKeyboardMarkup(rows)
 
@@ -147,6 +161,17 @@ async def settings_command(update: Update, context: Context) -> None:
             return
         try:
             await _store(context, who, "tz", args[1])
+        except NotAllowed as refusal:
+            await chat.send_message(refusals.not_allowed(refusal.permission, who._))
+            return
+    if len(args) == 2 and args[0].lower() == "quiet":
+        if quiet_views.parse(args[1], QuietHours()) is None:
+            await chat.send_message(
+                who._("Quiet hours are two whole hours, e.g. /settings quiet 23-07.")
+            )
+            return
+        try:
+            await _store(context, who, "quiet", args[1])
         except NotAllowed as refusal:
             await chat.send_message(refusals.not_allowed(refusal.permission, who._))
             return
@@ -187,6 +212,8 @@ def _valid(what: str, value: str) -> bool:
         return True
     if what == "hour":
         return value.isdigit() and 0 <= int(value) <= 23
+    if what == "quiet":
+        return quiet_views.parse(value, QuietHours()) is not None
     return value in ("on", "off")
 
 
@@ -211,6 +238,11 @@ async def _store(context: Context, who: Who, what: str, value: str) -> None:
                 seller.reminder_hour = int(value)
             elif what == "card":
                 seller.weekly_card_enabled = value == "on"
+            elif what == "quiet":
+                chosen = quiet_views.parse(value, quiet_hours_of(seller))
+                if chosen is not None:
+                    seller.quiet_start, seller.quiet_end = chosen.start, chosen.end
+                    seller.quiet_enabled = chosen.enabled
             else:
                 seller.digest_enabled = value == "on"
         await session.commit()

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup
 
 from bot.delivery.telegram_outbox import enqueue
+from bot.domain.quiet_hours import QuietHours, is_quiet
 from bot.i18n import pick_locale
 from storage import repositories
 from storage.models import Seller, TelegramAccount, TelegramOutbox
@@ -69,6 +71,18 @@ def message_params(
     return params
 
 
+def quiet_hours_of(seller: Seller | None) -> QuietHours:
+    if seller is None:
+        return QuietHours()
+    return QuietHours.of(seller.quiet_start, seller.quiet_end, seller.quiet_enabled)
+
+
+def silent_now(seller: Seller | None, defaults: SellerDefaults, now: datetime | None) -> bool:
+    """Whether a notification to ``seller`` at ``now`` should arrive without a sound."""
+    zone = (seller.timezone if seller else None) or defaults.timezone
+    return is_quiet(now or datetime.now(UTC), zone, quiet_hours_of(seller))
+
+
 async def notify_seller(
     session: AsyncSession,
     seller_id: str,
@@ -76,9 +90,12 @@ async def notify_seller(
     *,
     dedupe: str,
     defaults: SellerDefaults,
+    now: datetime | None = None,
 ) -> int:
-    """Queue one message per linked account; returns how many were queued."""
+    """Queue one message per linked account; returns how many were queued. Inside the seller's
+    quiet hours (at ``now``) they arrive silently."""
     seller = await repositories.seller(session, seller_id)
+    silent = silent_now(seller, defaults, now)
     accounts = await repositories.seller_accounts(session, seller_id)
     keys = {account.chat_id: f"{dedupe}:{account.chat_id}" for account in accounts}
     # The same notification twice (a replayed or re-sent event) is queued once.
@@ -96,11 +113,14 @@ async def notify_seller(
         if keys[account.chat_id] in done:
             continue
         text, markup = render(recipient_for(account, seller, defaults))
+        params = message_params(account.chat_id, text, markup)
+        if silent:
+            params["disable_notification"] = True
         enqueue(
             session,
             account.chat_id,
             "sendMessage",
-            message_params(account.chat_id, text, markup),
+            params,
             dedupe_key=keys[account.chat_id],
         )
         count += 1

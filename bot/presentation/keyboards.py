@@ -42,11 +42,13 @@ def status_buttons(number: str, current: Status) -> list[InlineKeyboardButton]:
     return [_order_button(s.value, _STATUS_ACTIONS[s], number) for s in allowed_next(current)]
 
 
-def sale(number: str, _: Gettext) -> InlineKeyboardMarkup:
-    """The buttons under a new sale: start preparing, or look at the order."""
+def sale(number: str, _: Gettext, current: Status = Status.PROCESSED) -> InlineKeyboardMarkup:
+    """The buttons under a new sale: start preparing (or, when it is already PROCESSING, ship
+    it), or look at the order."""
+    first = Status.SHIPPED if current is Status.PROCESSING else Status.PROCESSING
     return _markup(
         [
-            [_order_button(Status.PROCESSING.value, Action.PROCESSING, number)],
+            [_order_button(first.value, _STATUS_ACTIONS[first], number)],
             [_order_button(_("Details"), Action.DETAILS, number)],
         ]
     )

@@ -20,7 +20,7 @@ class Notices:
         text = views.sale(order, reader)
         if away_until is not None:
             text = away.while_away(away_until, reader._) + "\n" + text
-        return text, keyboards.sale(order.number, reader._)
+        return text, keyboards.sale(order.number, reader._, Status(order.status))
 
     def status_changed(self, order: Order, status: Status, to: Recipient) -> Message:
         _ = Reader.of(to)._

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
+from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -11,7 +13,7 @@ from bot.domain.lifecycle import Status
 from bot.domain.tracking import CARRIER_NAMES, TrackingNumber
 from bot.i18n import Gettext
 from bot.presentation.callback_data import SHIP_RUN, Action, OrderCallback, Step, step_data
-from bot.presentation.views import Reader
+from bot.presentation.views import ORDERS_LISTED, Reader
 from storage.models import Order
 
 Screen = tuple[str, InlineKeyboardMarkup]
@@ -145,3 +147,22 @@ def next_action(number: str, status: Status, _: Gettext) -> InlineKeyboardMarkup
             _("Details"), callback_data=OrderCallback(Action.DETAILS, number).encode()
         )
     return InlineKeyboardMarkup([[button]])
+
+
+def order_buttons(orders: Sequence[Order], reader: Reader) -> InlineKeyboardMarkup | None:
+    """Under /orders: every order as a button that opens it, and "Ship next" when some are
+    PROCESSING."""
+    if not orders:
+        return None
+    zone = ZoneInfo(reader.timezone)
+    rows = []
+    for order in orders[:ORDERS_LISTED]:
+        text = f"{order.number} · {order.status}"
+        if order.ship_by is not None and order.status in (Status.PROCESSED, Status.PROCESSING):
+            local = order.ship_by.astimezone(zone)
+            text += f" · ⏰ {local.day:02}.{local.month:02}"
+        data = OrderCallback(Action.DETAILS, order.number).encode()
+        rows.append([InlineKeyboardButton(text, callback_data=data)])
+    if any(order.status == Status.PROCESSING for order in orders):
+        rows.insert(0, [ship_next(reader._)])
+    return InlineKeyboardMarkup(rows)

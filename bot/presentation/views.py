@@ -172,5 +172,4 @@ def order_list(orders: Sequence[Order], reader: Reader) -> str:
     if len(orders) > ORDERS_LISTED:
         more = _("…and {count} more open orders").format(count=len(orders) - ORDERS_LISTED)
         lines.append(escape(more))
-    lines.append(escape(_("Open one with /order <number>.")))
     return "\n".join(lines)

@@ -27,7 +27,7 @@ from typing import Any, Protocol
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.error import NetworkError
 
-from bot.delivery.notify import Recipient, SellerDefaults, recipient_for
+from bot.delivery.notify import Recipient, SellerDefaults, recipient_for, silent_now
 from bot.delivery.telegram_outbox import LoadedAttachment, already_queued, enqueue
 from bot.domain.files import (
     FileRefusal,
@@ -75,6 +75,7 @@ class BuyerRelay:
     ) -> None:
         """Queue the buyer's message for every account linked to the order's seller."""
         seller = await repositories.seller(session, order.seller_id)
+        silent = silent_now(seller, self._defaults, None)
         masked = (await masked_buyer_text(session, message, order)).text
         relay = {"order_id": order.id, "marketplace_message_id": message.id}
         for account in await repositories.seller_accounts(session, order.seller_id):
@@ -90,7 +91,7 @@ class BuyerRelay:
                     session,
                     account.chat_id,
                     out.method,
-                    out.params,
+                    {**out.params, "disable_notification": True} if silent else out.params,
                     dedupe_key=key,
                     relay=relay,
                     attachment=out.attachment,

@@ -32,6 +32,7 @@ from bot.domain.deadlines import (
     stall_reasons,
 )
 from bot.domain.lifecycle import Status
+from bot.domain.quiet_hours import DEFAULT_END, DEFAULT_START, QuietHours
 from bot.i18n import pick_locale
 from bot.reminders.digest import MAX_LISTED, RenderDigest, Stalled
 from storage.database import Database
@@ -41,6 +42,18 @@ from storage.stalled import most_urgent
 log = logging.getLogger(__name__)
 
 _BATCH = 500
+
+#: sellers who share a digest moment: (time zone, reminder hour, quiet start, end, enabled)
+_Group = tuple[str, int, int, int, bool]
+
+
+def _quiet_columns() -> tuple[Any, Any, Any]:
+    """A seller's quiet hours, with the defaults for what they never chose."""
+    return (
+        func.coalesce(Seller.quiet_start, DEFAULT_START),
+        func.coalesce(Seller.quiet_end, DEFAULT_END),
+        Seller.quiet_enabled,
+    )
 
 
 @dataclass(slots=True)
@@ -84,25 +97,31 @@ class Reminders:
             self._on_queued()
         return sent
 
-    async def _due_groups(self, now: datetime, force: bool) -> dict[tuple[str, int], date]:
-        """The (zone, hour) groups of sellers whose reminder hour has come today, and their date."""
+    async def _due_groups(self, now: datetime, force: bool) -> dict[_Group, date]:
+        """The groups of sellers (zone, hour, quiet hours) whose reminder hour has come today,
+        outside their quiet hours, and their date. ``force`` (an operator's run) sends whatever
+        the hour."""
         zone = func.coalesce(Seller.timezone, self._defaults.timezone)
         hour = func.coalesce(Seller.reminder_hour, self._defaults.reminder_hour)
         async with self._db.snapshot() as session:
-            pairs = (
+            groups = (
                 await session.execute(
-                    select(zone, hour).where(Seller.digest_enabled.is_(True)).distinct()
+                    select(zone, hour, *_quiet_columns())
+                    .where(Seller.digest_enabled.is_(True))
+                    .distinct()
                 )
             ).all()
         due = {}
-        for tz, reminder_hour in pairs:
-            local_now = now.astimezone(ZoneInfo(tz))
-            if force or local_now.hour >= int(reminder_hour):
-                due[(str(tz), int(reminder_hour))] = local_date(now, tz)
+        for tz, reminder_hour, start, end, enabled in groups:
+            local_hour = now.astimezone(ZoneInfo(tz)).hour
+            quiet = QuietHours(int(start), int(end), bool(enabled)).covers(local_hour)
+            if force or (local_hour >= int(reminder_hour) and not quiet):
+                key = (str(tz), int(reminder_hour), int(start), int(end), bool(enabled))
+                due[key] = local_date(now, tz)
         return due
 
     async def _stalled(
-        self, now: datetime, groups: dict[tuple[str, int], date]
+        self, now: datetime, groups: dict[_Group, date]
     ) -> AsyncGenerator[dict[str, Stalled]]:
         """The due sellers' most urgent stalled orders (:data:`MAX_LISTED` each), :data:`_BATCH`
         sellers at a time: the rows are read as they come, so a sweep over every seller holds
@@ -155,7 +174,7 @@ class Reminders:
         if batch:
             yield batch
 
-    def _candidates(self, now: datetime, groups: dict[tuple[str, int], date]) -> Select[Any]:
+    def _candidates(self, now: datetime, groups: dict[_Group, date]) -> Select[Any]:
         """The query for the most urgent stalled orders of each seller due now, by seller."""
         zone = func.coalesce(Seller.timezone, self._defaults.timezone)
         hour = func.coalesce(Seller.reminder_hour, self._defaults.reminder_hour)
@@ -166,13 +185,17 @@ class Reminders:
                     and_(
                         zone == tz,
                         hour == reminder_hour,
+                        *(
+                            column == value
+                            for column, value in zip(_quiet_columns(), quiet, strict=True)
+                        ),
                         ~exists().where(
                             DigestRecord.seller_id == Seller.id, DigestRecord.local_date == day
                         ),
                         # Away mode pauses the digest until the day the seller is back.
                         or_(Seller.away_until.is_(None), Seller.away_until <= day),
                     )
-                    for (tz, reminder_hour), day in groups.items()
+                    for (tz, reminder_hour, *quiet), day in groups.items()
                 )
             ),
             exists().where(

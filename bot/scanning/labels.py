@@ -71,10 +71,9 @@ def read_label(
 ) -> LabelScan:
     """Read the codes (and, failing them, the print) on the label in ``data``."""
     picture = _open(data, max_pixels)
-    blurred = sharpness(picture) < BLUR_THRESHOLD
     findings: dict[str, Finding] = {}
     tries = 0
-    for variant in _variants(picture, blurred=blurred):
+    for variant in _variants(picture):
         tries += 1
         decoded = list(_decode(variant))
         for finding in decoded:
@@ -89,7 +88,8 @@ def read_label(
         for line in read_print(picture):
             findings.setdefault(line, Finding(line, Source.PRINT))
     found = tuple(findings.values())
-    return LabelScan(found, blurred=blurred and not found, tries=tries)
+    blurred = not found and sharpness(picture) < BLUR_THRESHOLD
+    return LabelScan(found, blurred=blurred, tries=tries)
 
 
 def sharpness(picture: Image.Image) -> float:
@@ -121,16 +121,12 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
     return image
 
 
-def _variants(picture: Image.Image, *, blurred: bool) -> Iterator[Image.Image]:
-    """The picture as it is, turned, with its contrast stretched, and enlarged; a blurred one
-    only as it is and sharpened (turning it finds nothing the sharpening did not)."""
+def _variants(picture: Image.Image) -> Iterator[Image.Image]:
+    """The picture as it is, turned, with its contrast stretched, and enlarged."""
     crisp = ImageOps.autocontrast(picture, cutoff=2).filter(
         ImageFilter.UnsharpMask(radius=2, percent=150, threshold=3)
     )
     yield picture
-    if blurred:
-        yield crisp
-        return
     for angle in ANGLES:
         yield _turned(picture, angle)
     yield crisp

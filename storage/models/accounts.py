@@ -31,6 +31,11 @@ class Seller(Base):
     digest_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     #: the weekly performance card, on the first day of each week at the reminder hour
     weekly_card_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    #: quiet hours, local whole hours (None: the default 22-08); notifications inside them arrive
+    #: silently and the digest waits for their end
+    quiet_start: Mapped[int | None] = mapped_column(Integer)
+    quiet_end: Mapped[int | None] = mapped_column(Integer)
+    quiet_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     reconciled_at: Mapped[datetime | None]
     #: away mode: on until the start of this local date, answering buyers with ``away_message``
     away_until: Mapped[date | None] = mapped_column(Date)

@@ -134,9 +134,11 @@ def _gs1(text: str, width: int, height: int) -> Image.Image:
     return image.convert("RGB").resize((width, height), Image.Resampling.NEAREST)
 
 
-def _tracking_code(carrier: str, number: str) -> Image.Image:
-    if carrier == "bgpost":
-        return _linear(number, "Code39", 700, 150)
+def _tracking_code(carrier: str, number: str, code39: bool = False) -> Image.Image:
+    """The label's big barcode: Code 128 (GS1-128 for DHL Paket), or Code 39, which some
+    posts still print for S10 numbers."""
+    if code39:
+        return _linear(number, "Code39", 740, 150)
     if number.startswith("00340434"):
         return _gs1(number, 640, 160)
     return _linear(number, "Code128", 700, 150)
@@ -154,7 +156,9 @@ _HEADERS = {
 }
 
 
-def _label(rng: random.Random, carrier: str, number: str, several: bool) -> Image.Image:
+def _label(
+    rng: random.Random, carrier: str, number: str, several: bool, code39: bool = False
+) -> Image.Image:
     """A flat 760×1000 label: header, addresses, phone, the tracking barcode and its number."""
     label = Image.new("RGB", (760, 1000), "white")
     draw = ImageDraw.Draw(label)
@@ -170,7 +174,7 @@ def _label(rng: random.Random, carrier: str, number: str, several: bool) -> Imag
         y += 140
     phone = f"тел. 08{rng.choice('789')} {rng.randrange(100, 999)} {rng.randrange(100, 999)}"
     draw.text((30, y), phone, fill="black", font=small)
-    code = _tracking_code(carrier, number)
+    code = _tracking_code(carrier, number, code39)
     label.paste(code, ((760 - code.width) // 2, 560))
     text = grouped(number)
     font = _font(34, bold=True)
@@ -262,7 +266,8 @@ def _label_photo(rng: random.Random, index: int, carrier: str, *, several: bool)
     elif carrier == "dhl" and index % 3 == 2:
         number = "00340434" + "".join(rng.choices(string.digits, k=12))
     kind = "several" if several else "label"
-    data = _photo(rng, _label(rng, carrier, number, several))
+    code39 = carrier == "bgpost" and index % 2 == 0
+    data = _photo(rng, _label(rng, carrier, number, several, code39))
     return LabelPicture(f"{index:03}-{carrier}-{kind}", data, carrier, number, kind)
 
 

@@ -45,7 +45,10 @@ def drawn(name: str, text: str) -> bool:
 def conversation_states(module: ModuleType) -> dict[object, list[str]] | None:
     """Each state of the module's ConversationHandler with the constant names that hold it."""
     build = getattr(module, "build", None)
-    if build is None or not callable(build) or inspect.signature(build).parameters:
+    if build is None or not callable(build):
+        return None
+    required = [p for p in inspect.signature(build).parameters.values() if p.default is p.empty]
+    if required:
         return None
     handler = build()
     if not isinstance(handler, ConversationHandler):
