@@ -41,9 +41,9 @@ def label_refusal(
     """One line saying why the photo gave no number; the step stays open."""
     if outcome == "not_fitting":
         what = {
-            Source.BARCODE: _("I found a barcode, but it is not a {carrier} number."),
-            Source.CODE_2D: _("I found a QR code, but it holds no {carrier} number."),
-            Source.PRINT: _("I read a number on the label, but it is not a {carrier} number."),
+            Source.BARCODE: _("I found a barcode, but it is not a tracking number of {carrier}."),
+            Source.CODE_2D: _("I found a QR code, but no tracking number of {carrier} in it."),
+            Source.PRINT: _("I read a number on the label, but it is not a tracking number of {carrier}."),
         }[found or Source.BARCODE].format(carrier=carrier)
         if others:
             names = ", ".join(CARRIER_NAMES.get(code, code) for code in others)

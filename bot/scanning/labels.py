@@ -21,6 +21,7 @@ pixels than a worker may decode.
 from __future__ import annotations
 
 import io
+import time
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -61,6 +62,8 @@ class LabelScan:
     blurred: bool
     #: how many pictures (turns, contrasts, scales) were decoded
     tries: int
+    #: processor seconds the reading took in the worker
+    cpu_seconds: float = 0.0
 
 
 def read_label(
@@ -70,6 +73,7 @@ def read_label(
     read_print: ReadPrint | None = None,
 ) -> LabelScan:
     """Read the codes (and, failing them, the print) on the label in ``data``."""
+    started = time.process_time()
     picture = _open(data, max_pixels)
     findings: dict[str, Finding] = {}
     tries = 0
@@ -79,7 +83,8 @@ def read_label(
         for finding in decoded:
             findings.setdefault(finding.text, finding)
         if choose(list(findings.values()), expected_carrier).offer is not None:
-            return LabelScan(tuple(findings.values()), blurred=False, tries=tries)
+            spent = time.process_time() - started
+            return LabelScan(tuple(findings.values()), False, tries, spent)
         # The codes of one label share its tilt: a turn that decoded a linear code would have
         # decoded the label's others too, and turning further finds nothing new.
         if any(f.source is Source.BARCODE for f in decoded):
@@ -89,7 +94,7 @@ def read_label(
             findings.setdefault(line, Finding(line, Source.PRINT))
     found = tuple(findings.values())
     blurred = not found and sharpness(picture) < BLUR_THRESHOLD
-    return LabelScan(found, blurred=blurred, tries=tries)
+    return LabelScan(found, blurred, tries, time.process_time() - started)
 
 
 def sharpness(picture: Image.Image) -> float:

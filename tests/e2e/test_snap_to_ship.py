@@ -25,6 +25,8 @@ from tests.e2e.conftest import RunningBot
 from tests.e2e.helpers import TRACKING, confirm_and_sync, marketplace_status, paid_demo_order
 
 USE_IT = "— Use it"
+#: seconds a photo may take to be read on a machine shared with other work
+READING = 30.0
 CONFIRM = "Change Order Status"
 
 
@@ -46,7 +48,9 @@ async def test_processing_to_shipped_with_a_label_photo_takes_four_taps_and_no_t
     await seller.press(saved, "SHIPPED")
     await english_seller.wait_for(lambda m: "photo" in (m.text or ""))
     await seller.send_photo(photo_of_label(carrier, TRACKING[carrier], seed=1))
-    offer = await english_seller.wait_for(lambda m: any(USE_IT in t for t in m.button_texts))
+    offer = await english_seller.wait_for(
+        lambda m: any(USE_IT in t for t in m.button_texts), READING
+    )
     assert TRACKING[carrier] in offer.button_texts[0]
     await seller.press(offer, USE_IT)
     ask = await english_seller.wait_for(lambda m: CONFIRM in m.button_texts)
@@ -81,7 +85,9 @@ async def test_a_run_ships_five_orders_in_three_taps_each(
         carrier = order.delivery["carrier"]
         tracking = tracking_number(random.Random(position), carrier)
         await seller.send_photo(photo_of_label(carrier, tracking, seed=position))
-        offer = await english_seller.wait_for(lambda m: any(USE_IT in t for t in m.button_texts))
+        offer = await english_seller.wait_for(
+            lambda m: any(USE_IT in t for t in m.button_texts), READING
+        )
         assert tracking in offer.button_texts[0]
         await seller.press(offer, USE_IT)
         ask = await english_seller.wait_for(lambda m: CONFIRM in m.button_texts)
@@ -122,22 +128,22 @@ async def test_a_photo_that_gives_no_fitting_number_gets_one_line_and_the_step_s
     await english_seller.wait_for(lambda m: "photo" in (m.text or ""))
 
     await english_seller.send_photo(photo_of_a_product(seed=3))
-    product = await english_seller.next_message()
+    product = await english_seller.next_message(READING)
     assert "not" in (product.text or "") and "\n" not in (product.text or "")
 
     await english_seller.send_photo(blurred_photo_of_label(carrier, TRACKING[carrier], seed=4))
-    blurred = await english_seller.next_message()
+    blurred = await english_seller.next_message(READING)
     assert "blurred" in (blurred.text or "")
 
     other = "ups" if carrier != "ups" else "dhl"
     await english_seller.send_photo(photo_of_label(other, TRACKING[other], seed=5))
-    mismatch = await english_seller.next_message()
+    mismatch = await english_seller.next_message(READING)
     assert "barcode, but it is not" in (mismatch.text or "")
 
     huge = io.BytesIO()
     Image.new("L", (9000, 9000), 255).save(huge, "PNG")
     await english_seller.send_photo(huge.getvalue())
-    too_large = await english_seller.next_message()
+    too_large = await english_seller.next_message(READING)
     assert "too large" in (too_large.text or "")
 
     # The step is still open: a typed number is taken.
