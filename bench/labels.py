@@ -4,11 +4,12 @@
 
 Runs the generated corpus (``testkit.corpora.labels``: Econt, Speedy, Bulgarian Posts S10, DHL
 and UPS labels, tilted up to ±45°, in perspective, with glare, blur and JPEG loss; some with
-several codes, some with no usable number) through the reader as the bot runs it: in a worker
-process, then the choice of number for the buyer's carrier. The read rate counts photos whose
-right number is the one offered; a wrong number is any offer that is not the photo's number
-(also an offer on a photo that has none). Times are per photo: wall seconds through the worker,
-and processor seconds inside it (the machine's other work does not inflate those).
+several codes, some with no usable number) through the reader as the bot runs it: in the
+scanning pool's worker process, then the choice of number for the buyer's carrier. The read
+rate counts photos whose right number is the one offered; a wrong number is any offer that is
+not the photo's number (also an offer on a photo that has none). Times are per photo: wall
+seconds through the worker, and processor seconds inside it (the machine's other work does not
+inflate those).
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from bench.table import print_table
 from bot.domain.files import MAX_IMAGE_PIXELS
 from bot.domain.labels import choose
 from bot.scanning.labels import LabelScan, read_label
-from bot.shipping.isolation import WorkerProcess
+from bot.scanning.pool import Limits, ScanPool
+from bot.shipping.labels import TIME_LIMIT
 from testkit.corpora.labels import LabelPicture, label_pictures
 
 
@@ -33,7 +35,7 @@ def _p95(values: list[float]) -> float:
 
 
 async def _run(pictures: list[LabelPicture]) -> list[tuple[LabelPicture, LabelScan, float]]:
-    worker = WorkerProcess()
+    worker = ScanPool(workers=1, limits=Limits(time_limit=TIME_LIMIT))
     results = []
     try:
         await worker.run(read_label, pictures[0].data, pictures[0].carrier, MAX_IMAGE_PIXELS)

@@ -43,7 +43,9 @@ def label_refusal(
         what = {
             Source.BARCODE: _("I found a barcode, but it is not a tracking number of {carrier}."),
             Source.CODE_2D: _("I found a QR code, but no tracking number of {carrier} in it."),
-            Source.PRINT: _("I read a number on the label, but it is not a tracking number of {carrier}."),
+            Source.PRINT: _(
+                "I read a number on the label, but it is not a tracking number of {carrier}."
+            ),
         }[found or Source.BARCODE].format(carrier=carrier)
         if others:
             names = ", ".join(CARRIER_NAMES.get(code, code) for code in others)

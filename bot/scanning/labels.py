@@ -110,7 +110,10 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            opened = Image.open(io.BytesIO(data))
+            try:
+                opened = Image.open(io.BytesIO(data))
+            except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+                raise LabelRefused("too_large") from None
             width, height = opened.size
             if width * height > max_pixels:
                 raise LabelRefused("too_large")
@@ -118,7 +121,9 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
             # full-size photo, and nothing a barcode needs is lost.
             opened.draft("L", (READ_SIDE, READ_SIDE))
             image = ImageOps.exif_transpose(opened).convert("L")
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise LabelRefused("too_large") from None
+    except UnidentifiedImageError:
         raise LabelRefused("not_an_image") from None
     except OSError:  # truncated or corrupt
         raise LabelRefused("not_an_image") from None

@@ -60,15 +60,18 @@ class LabelReading:
 
 
 class LabelReader:
-    def __init__(self, runner: JobRunner, *, max_pixels: int) -> None:
+    def __init__(
+        self, runner: JobRunner, *, max_pixels: int, time_limit: float = TIME_LIMIT
+    ) -> None:
         self._runner = runner
         self._max_pixels = max_pixels
+        self._time_limit = time_limit
 
     async def read(self, data: bytes, expected_carrier: str | None) -> LabelReading:
         """What the photo ``data`` offers for an order the buyer sends with the carrier."""
         try:
             scan: LabelScan = await self._runner.run(
-                read_label, data, expected_carrier, self._max_pixels, time_limit=TIME_LIMIT
+                read_label, data, expected_carrier, self._max_pixels, time_limit=self._time_limit
             )
         except LabelRefused as refusal:
             return LabelReading(Outcome(refusal.reason))

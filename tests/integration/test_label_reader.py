@@ -4,24 +4,23 @@ from __future__ import annotations
 
 import asyncio
 import io
-import time
 from collections.abc import Iterator
 
 import pytest
 from PIL import Image
 
 from bot.domain.files import MAX_IMAGE_PIXELS
-from bot.shipping.isolation import WorkerFailed, WorkerProcess
-from bot.shipping.labels import LabelReader, Outcome
+from bot.scanning.pool import Limits, ScanPool
+from bot.shipping.labels import TIME_LIMIT, LabelReader, Outcome
 from testkit.corpora.labels import LabelPicture, label_picture, subset
 
 
 @pytest.fixture(scope="module")
 def reader() -> Iterator[LabelReader]:
     """One worker for the module: it starts once, as in the bot."""
-    worker = WorkerProcess()
-    yield LabelReader(worker, max_pixels=MAX_IMAGE_PIXELS)
-    asyncio.run(worker.close())
+    pool = ScanPool(workers=1, limits=Limits(time_limit=TIME_LIMIT))
+    yield LabelReader(pool, max_pixels=MAX_IMAGE_PIXELS)
+    asyncio.run(pool.close())
 
 
 @pytest.mark.parametrize("picture", subset(every=9), ids=lambda p: p.name)
@@ -56,11 +55,11 @@ async def test_a_huge_or_broken_picture_is_refused_without_decoding_it(
     assert (await reader.read(b"%PDF-1.4 not a picture", "econt")).outcome is Outcome.NOT_AN_IMAGE
 
 
-async def test_a_job_past_its_time_limit_is_killed_and_the_worker_replaced() -> None:
-    worker = WorkerProcess()
+async def test_a_reading_past_its_time_limit_is_one_more_answer_not_an_error() -> None:
+    pool = ScanPool(workers=1)
     try:
-        with pytest.raises(WorkerFailed):
-            await worker.run(time.sleep, 5, time_limit=0.5)
-        await worker.run(time.sleep, 0, time_limit=60)
+        hasty = LabelReader(pool, max_pixels=MAX_IMAGE_PIXELS, time_limit=0.001)
+        picture = label_picture(0)
+        assert (await hasty.read(picture.data, picture.carrier)).outcome is Outcome.FAILED
     finally:
-        await worker.close()
+        await pool.close()
