@@ -74,7 +74,12 @@ async def got_label(update: Update, context: Context) -> int:
     reading = await context.runtime.labels.read(data, carrier)
     if reading.offer is None:
         refusal = views.label_refusal(
-            reading.outcome.value, reading.found, reading.other_carriers, carrier_name, who._
+            reading.outcome.value,
+            reading.found,
+            reading.other_carriers,
+            carrier_name,
+            who._,
+            reading.unchecked.number if reading.unchecked else None,
         )
         await _reply(update, refusal)
         return TRACKING

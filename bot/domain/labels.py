@@ -9,8 +9,11 @@ module turns them into candidates and picks the one to offer::
 
 A candidate is offered only when :func:`~bot.domain.tracking.parse_tracking_number` accepts it
 for the carrier the buyer chose, which also checks the check digit where the format has one.
-Among those, a decoded code beats print, a carrier's own shape (S10, ``1Z``, DHL's prefixes)
-beats a bare run of digits, and a larger code beats a smaller one (the tracking barcode is the
+Print is read by OCR, which drops and confuses characters, so a number read from print is
+offered only when its format has a check digit (UPU S10, UPS ``1Z``); any other that fits is
+returned as :attr:`LabelChoice.unchecked`, for the seller to type. Among those offered, a
+decoded code beats print, a carrier's own shape (S10, ``1Z``, DHL's prefixes) beats a bare run of
+digits, and a larger code beats a smaller one (the tracking barcode is the
 largest on a label; references and sorting codes are smaller). Product codes (EAN, UPC) are never
 tracking numbers. In print, a run that reads as a Bulgarian phone number is skipped: the
 sender's phone is on most labels and Speedy's 12 digits would take it.
@@ -54,6 +57,8 @@ _MAX_WORDS = 6
 _MIN_DIGITS = 6
 _RUN = re.compile(r"[A-Z0-9]+(?:[ \-][A-Z0-9]+)*")
 _PHONE = re.compile(r"(?:359|0)[89]\d{8}")
+#: Formats whose check digit proves a reading from print: UPU S10 and UPS.
+_CHECKED = re.compile(r"[A-Z]{2}\d{9}[A-Z]{2}|1Z[A-Z0-9]{16}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +88,8 @@ class LabelChoice:
     other_carriers: tuple[str, ...] = ()
     #: other numbers that fit too (a label rarely has two), best first
     alternatives: tuple[TrackingNumber, ...] = ()
+    #: a number read from print that fits but has no check digit to prove the reading
+    unchecked: TrackingNumber | None = None
 
 
 def candidates(finding: Finding) -> Iterator[str]:
@@ -135,6 +142,7 @@ def choose(findings: Sequence[Finding], expected_carrier: str | None) -> LabelCh
     """The best number for ``expected_carrier`` among ``findings``, or what was found instead."""
     fitting: list[tuple[tuple[int, int, float, int], TrackingNumber]] = []
     elsewhere: list[str] = []
+    unchecked: TrackingNumber | None = None
     for position, finding in enumerate(findings):
         for candidate in _usable(finding):
             try:
@@ -144,6 +152,9 @@ def choose(findings: Sequence[Finding], expected_carrier: str | None) -> LabelCh
                 continue
             if finding.source is Source.PRINT and number.carrier == "other":
                 continue  # any word with digits passes as "other": print must name a carrier
+            if finding.source is Source.PRINT and not _CHECKED.fullmatch(number.number):
+                unchecked = unchecked or number
+                continue
             rank = (
                 0 if finding.source is not Source.PRINT else 1,
                 0 if number.carrier != "other" else 1,
@@ -159,6 +170,7 @@ def choose(findings: Sequence[Finding], expected_carrier: str | None) -> LabelCh
         offer=None,
         found=_kind_found(findings),
         other_carriers=tuple(dict.fromkeys(elsewhere)),
+        unchecked=unchecked,
     )
 
 

@@ -36,9 +36,21 @@ def label_offer(number: TrackingNumber, _: Gettext) -> Screen:
 
 
 def label_refusal(
-    outcome: str, found: Source | None, others: tuple[str, ...], carrier: str, _: Gettext
+    outcome: str,
+    found: Source | None,
+    others: tuple[str, ...],
+    carrier: str,
+    _: Gettext,
+    unchecked: str | None = None,
 ) -> str:
     """One line saying why the photo gave no number; the step stays open."""
+    if outcome == "unchecked" and unchecked:
+        return escape(
+            _(
+                "I cannot read the barcode; the print seems to say {number}. "
+                "Check it on the label and type it."
+            ).format(number=unchecked)
+        )
     if outcome == "not_fitting":
         what = {
             Source.BARCODE: _("I found a barcode, but it is not a tracking number of {carrier}."),

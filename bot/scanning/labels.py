@@ -10,9 +10,11 @@ It decodes every barcode and 2D code with zxing-cpp. A phone photo is rarely str
 linear code tilted by more than about 15° is missed, so when no code gives a number that fits the
 buyer's carrier it tries again on the picture turned by ±15°, ±30° and ±45°, then with the
 contrast stretched and sharpened (glare, grey thermal print), then enlarged (a small code). It
-stops at the first try that gives a fitting number. Only when no code gives one does it read the
-printed number (:data:`read_print`, the shared OCR engine), and only then does it judge whether
-the photo is too blurred to read.
+stops at the first try that gives a fitting number. Only when no code at all could be decoded,
+and the photo is not too blurred to read, does it read the print with the shared OCR engine
+(:func:`bot.scanning.ocr.read_lines`, loaded once per worker): a label whose barcode is torn,
+smudged or covered by tape still has its number printed. (A picture whose codes decode but hold
+no number is another carrier's label or not a label; its print would tell nothing more.)
 
 Refusals (:class:`LabelRefused`) say why a picture cannot be read at all: not a picture, or more
 pixels than a worker may decode.
@@ -23,7 +25,7 @@ from __future__ import annotations
 import io
 import time
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import zxingcpp
@@ -42,8 +44,6 @@ BLUR_THRESHOLD = 60.0
 
 _LINEAR_2D = {"QRCode", "MicroQRCode", "RMQRCode", "DataMatrix", "PDF417", "Aztec", "MaxiCode"}
 _LAPLACIAN = ImageFilter.Kernel((3, 3), (0, 1, 0, 1, -4, 1, 0, 1, 0), scale=1, offset=128)
-
-ReadPrint = Callable[[Image.Image], list[str]]
 
 
 class LabelRefused(ValueError):
@@ -70,7 +70,7 @@ def read_label(
     data: bytes,
     expected_carrier: str | None = None,
     max_pixels: int = MAX_IMAGE_PIXELS,
-    read_print: ReadPrint | None = None,
+    read_print: bool = True,
 ) -> LabelScan:
     """Read the codes (and, failing them, the print) on the label in ``data``."""
     started = time.process_time()
@@ -89,11 +89,12 @@ def read_label(
         # decoded the label's others too, and turning further finds nothing new.
         if any(f.source is Source.BARCODE for f in decoded):
             break
-    if read_print is not None:
-        for line in read_print(picture):
+    blurred = sharpness(picture) < BLUR_THRESHOLD
+    if read_print and not blurred and not findings:
+        for line in _print(picture):
             findings.setdefault(line, Finding(line, Source.PRINT))
     found = tuple(findings.values())
-    blurred = not found and sharpness(picture) < BLUR_THRESHOLD
+    blurred = blurred and not found
     return LabelScan(found, blurred, tries, time.process_time() - started)
 
 
@@ -146,6 +147,13 @@ def _variants(picture: Image.Image) -> Iterator[Image.Image]:
         factor = READ_SIDE / max(picture.size)
         size = (round(picture.width * factor), round(picture.height * factor))
         yield picture.resize(size, Image.Resampling.BICUBIC)
+
+
+def _print(picture: Image.Image) -> list[str]:
+    """The lines of print the OCR engine reads with confidence."""
+    from bot.scanning.ocr import MIN_SCORE, read_lines
+
+    return [line.text for line in read_lines(picture) if line.score >= MIN_SCORE]
 
 
 def _turned(picture: Image.Image, angle: float) -> Image.Image:

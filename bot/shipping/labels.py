@@ -41,6 +41,9 @@ class Outcome(enum.StrEnum):
     OFFER = "offer"
     #: codes or a number were found, but none fits the buyer's carrier
     NOT_FITTING = "not_fitting"
+    #: no code could be read; the print shows a fitting number without a check digit to prove
+    #: the reading: shown, for the seller to type
+    UNCHECKED = "unchecked"
     NOTHING = "nothing"
     BLURRED = "blurred"
     TOO_LARGE = "too_large"
@@ -57,6 +60,8 @@ class LabelReading:
     found: Source | None = None
     #: the carriers whose numbers were found instead, for NOT_FITTING
     other_carriers: tuple[str, ...] = ()
+    #: what the print seems to say, for UNCHECKED
+    unchecked: TrackingNumber | None = None
 
 
 class LabelReader:
@@ -81,6 +86,8 @@ class LabelReader:
         choice = choose(scan.findings, expected_carrier)
         if choice.offer is not None:
             return LabelReading(Outcome.OFFER, offer=choice.offer)
+        if choice.unchecked is not None:
+            return LabelReading(Outcome.UNCHECKED, unchecked=choice.unchecked)
         if choice.found is not None:
             return LabelReading(
                 Outcome.NOT_FITTING, found=choice.found, other_carriers=choice.other_carriers

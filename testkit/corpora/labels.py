@@ -45,7 +45,8 @@ class LabelPicture:
     data: bytes
     carrier: str
     number: str | None
-    #: "label", "several" (more than one code), "wrong_carrier", "no_number", "blurred"
+    #: "label", "several" (more than one code), "print_only" (the barcode is covered),
+    #: "wrong_carrier", "no_number", "blurred"
     kind: str
 
 
@@ -69,7 +70,8 @@ def label_picture(index: int, *, seed: int = 13) -> LabelPicture:
         return _wrong_carrier(rng, index, carrier)
     if slot == 11:
         return _nothing_usable(rng, index, carrier)
-    return _label_photo(rng, index, carrier, several=slot in (1, 4, 7, 9))
+    covered = slot == 10 and (index // 12) % 2 == 0
+    return _label_photo(rng, index, carrier, several=slot in (1, 4, 7, 9), covered=covered)
 
 
 # -- numbers -------------------------------------------------------------------------------------
@@ -157,7 +159,12 @@ _HEADERS = {
 
 
 def _label(
-    rng: random.Random, carrier: str, number: str, several: bool, code39: bool = False
+    rng: random.Random,
+    carrier: str,
+    number: str,
+    several: bool,
+    code39: bool = False,
+    covered: bool = False,
 ) -> Image.Image:
     """A flat 760×1000 label: header, addresses, phone, the tracking barcode and its number."""
     label = Image.new("RGB", (760, 1000), "white")
@@ -176,6 +183,8 @@ def _label(
     draw.text((30, y), phone, fill="black", font=small)
     code = _tracking_code(carrier, number, code39)
     label.paste(code, ((760 - code.width) // 2, 560))
+    if covered:  # packing tape over the bars: only the printed number is left to read
+        draw.rectangle((20, 540, 740, 560 + code.height - 10), fill=(196, 164, 112))
     text = grouped(number)
     font = _font(34, bold=True)
     width = draw.textlength(text, font=font)
@@ -259,15 +268,17 @@ def _glare(rng: random.Random, photo: Image.Image) -> None:
     photo.paste(Image.new("RGB", (w, h), "white"), (0, 0), mask)
 
 
-def _label_photo(rng: random.Random, index: int, carrier: str, *, several: bool) -> LabelPicture:
+def _label_photo(
+    rng: random.Random, index: int, carrier: str, *, several: bool, covered: bool = False
+) -> LabelPicture:
     number = tracking_number(rng, carrier)
     if carrier == "dhl" and index % 3 == 1:
         number = "JJD" + "".join(rng.choices(string.digits, k=18))
     elif carrier == "dhl" and index % 3 == 2:
         number = "00340434" + "".join(rng.choices(string.digits, k=12))
-    kind = "several" if several else "label"
+    kind = "print_only" if covered else "several" if several else "label"
     code39 = carrier == "bgpost" and index % 2 == 0
-    data = _photo(rng, _label(rng, carrier, number, several, code39))
+    data = _photo(rng, _label(rng, carrier, number, several, code39, covered))
     return LabelPicture(f"{index:03}-{carrier}-{kind}", data, carrier, number, kind)
 
 

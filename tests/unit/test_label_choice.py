@@ -78,3 +78,10 @@ def test_nothing_found_says_so() -> None:
     choice = choose([], expected_carrier="econt")
     assert (choice.offer, choice.found) == (None, None)
     assert choose([Finding("FRAGILE", Source.PRINT)], "econt").found is None
+
+
+def test_a_number_from_print_without_a_check_digit_is_shown_not_offered() -> None:
+    # OCR drops and swaps digits; a 13-digit Econt number has nothing to prove the reading.
+    choice = choose([Finding("105 160 225 8993", Source.PRINT)], expected_carrier="econt")
+    assert choice.offer is None
+    assert choice.unchecked is not None and choice.unchecked.number == ECONT
