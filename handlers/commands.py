@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from html import escape
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 
 from bot.domain.identifiers import ORDER_NUMBER_PATTERN
@@ -177,7 +178,7 @@ async def orders(update: Update, context: Context) -> None:
     async with context.runtime.db.snapshot() as session:
         found = await repositories.open_orders(session, who.seller_id or "")
     board = context.runtime.settings.board_url
-    rows = []
+    rows: list[Sequence[InlineKeyboardButton]] = []
     listed = order_buttons(found, who.reader)
     if listed is not None:
         rows.extend(listed.inline_keyboard)
