@@ -16,14 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.domain.files import PDF, FileRefusal, FileRefused, FileType, check_type
 from bot.domain.masking import DEFAULT_ALLOWED_DOMAINS, ContactKind
-from bot.scanning.codes import Code, read_codes
-from bot.scanning.cover import code_covers, paint, text_covers
-from bot.scanning.ocr import TextLine, read_lines
-from bot.scanning.pictures import encode, open_picture
-from bot.scanning.tesseract import cyrillic_lines
+
+if TYPE_CHECKING:
+    from bot.scanning.codes import Code
+    from bot.scanning.ocr import TextLine
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,10 +51,16 @@ class Reading:
 
 def scan_file(data: bytes, allowed_domains: Iterable[str] = DEFAULT_ALLOWED_DOMAINS) -> Scanned:
     """The file rebuilt from covered pixels; raises :class:`FileRefused`."""
+    # Imported here, in the worker: the bot names these functions and never runs them.
+    from bot.scanning.codes import read_codes
+    from bot.scanning.cover import code_covers, paint, text_covers
+    from bot.scanning.ocr import read_lines
+    from bot.scanning.pictures import encode, open_picture
+    from bot.scanning.tesseract import cyrillic_lines
+
     allowed = tuple(allowed_domains)
     file_type = check_type(data)
     if file_type is PDF:
-        # pypdfium2 is imported here, in the worker: the bot only names this function.
         from bot.scanning import pdfs
 
         pages = pdfs.read_pdf(data, allowed)
@@ -70,6 +76,10 @@ def scan_file(data: bytes, allowed_domains: Iterable[str] = DEFAULT_ALLOWED_DOMA
 
 def read_picture(data: bytes) -> Reading:
     """The lines and codes in a JPEG, PNG or WebP picture; raises :class:`FileRefused`."""
+    from bot.scanning.codes import read_codes
+    from bot.scanning.ocr import read_lines
+    from bot.scanning.pictures import open_picture
+
     file_type = check_type(data)
     if not file_type.image:
         raise FileRefused(FileRefusal.NOT_ALLOWED, file_type.name)
