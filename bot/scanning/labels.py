@@ -27,8 +27,8 @@ import time
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
-import zxingcpp
 from PIL import Image, ImageFilter, ImageOps, ImageStat, UnidentifiedImageError
 
 from bot.domain.files import MAX_IMAGE_PIXELS
@@ -161,6 +161,9 @@ def _turned(picture: Image.Image, angle: float) -> Image.Image:
 
 
 def _decode(picture: Image.Image) -> Iterator[Finding]:
+    # Imported here, in the worker: the bot's own process never loads the decoder.
+    import zxingcpp
+
     total = float(picture.width * picture.height)
     for code in zxingcpp.read_barcodes(picture):
         if not code.valid or not code.text:
@@ -170,7 +173,7 @@ def _decode(picture: Image.Image) -> Iterator[Finding]:
         yield Finding(code.text, source, symbology, _area(code.position) / total)
 
 
-def _area(position: zxingcpp.Position) -> float:
+def _area(position: Any) -> float:
     """The area of the code's quadrilateral (the shoelace formula)."""
     points = [
         position.top_left,
