@@ -48,9 +48,8 @@ _ENGLISH = re.compile(
     rf"|(?<!\w)(?P<name2>{_WORD}(?:\s+{_WORD}){{0,2}})\s+(?:street|road|avenue|str\.?)\s+"
     rf"\d{{1,4}}[a-z]?(?!\w)"
 )
-#: "at 12 Oak Street": an English address needs a word saying it is a place ("Adidas 3 Stripes
-#: Street Jacket" is a product).
-#: An address alone at the start of a line is given as one too.
+#: "at 12 Oak Street": an English address needs a word saying it is a place, or a line of its own
+#: ("Adidas 3 Stripes Street Jacket" is a product).
 _PLACE_WORD = re.compile(
     r"(?:(?<!\w)(?:at|on|from|to|in|address\w*|адрес\w*|на|от)\s+|(?:^|\n)[ \t]*)$"
 )
@@ -59,16 +58,17 @@ _BARE = re.compile(
     r"(?<!\w)(?:на|до|от|at|on)\s+(?P<name>[а-я][а-я-]+(?:\s+[а-я][а-я-]+)?)\s+"
     r"(?P<number>\d{1,3}[а-я]?)(?!\w|[.,:]\d|\s*(?:бр|лв|лева|евро|см|кг|ч|часа|дни|мин|%|€))"
 )
-#: Words that only ever speak of meeting: they win even over a city or "адрес:" before it.
+#: Words that only ever speak of meeting: near an address they outweigh a city or "адрес:" before
+#: it, and a courier named further off.
 _STRONG_MEETING = (
     r"ела|елате|мини|минете|минеш|да\s+се\s+видим|ще\s+се\s+видим|видим\s+се|срещ\w+|"
     r"лично|на\s+ръка|в\s+брой|ela|elate|mini|minete|sreshta|lichno|pick\s?up|picked\s+up|"
-    r"pick\s+(?:it|them|this)\s+up|collect\w*|meet\w*|come|drop\s+by|in\s+person"
+    r"pick\s+(?:it|them|this)\s+up|collect\w*|meet\w*|drop\s+by|in\s+person"
 )
 _MEETING_WORDS = re.compile(rf"(?<!\w)(?:{_STRONG_MEETING})(?!\w)")
 _MEETING = re.compile(
     rf"(?<!\w)(?:{_STRONG_MEETING}|ела\w+|вземи|вземете|взем\w+|взим\w+|на\s+място|предам|"
-    r"предаване|чака\w*|visit|cash|вкъщи|у\s+дома|магазин\w*|склад\w*|офиса\s+(?:ми|ни)|"
+    r"предаване|чака\w*|come|visit|cash|вкъщи|у\s+дома|магазин\w*|склад\w*|офиса\s+(?:ми|ни)|"
     r"ателие\w*|шоурум\w*|showroom|my\s+(?:shop|store|office|place)|"
     r"our\s+(?:shop|store|office))(?!\w)"
 )
@@ -79,7 +79,8 @@ _COURIER = re.compile(
 )
 _DELIVERY = re.compile(
     r"(?<!\w)(?:(?:адрес\w*\s+за\s+доставка|доставк\w+|достав[ия]\w*|изпрат\w*|пратете|прати|"
-    r"адрес\s*:|град|shipping|deliver\w*|ship\s+to|send\s+(?:it\s+)?to|address\s*:)(?!\w)|гр\.)"
+    r"адрес\s*:|град|пратк\w*|shipping|deliver\w*|ship\s+to|send\s+(?:it\s+)?to|parcel|"
+    r"package|address\s*:)(?!\w)|гр\.)"
 )
 #: Names after "на"/"до"/"от" that are a city, a courier or a month, never a street.
 _NOT_STREETS_SPELLED = """
