@@ -82,13 +82,14 @@ _DELIVERY = re.compile(
     r"адрес\s*:|град|пратк\w*|shipping|deliver\w*|ship\s+to|send\s+(?:it\s+)?to|parcel|"
     r"package|address\s*:)(?!\w)|гр\.)"
 )
-#: Names after "на"/"до"/"от" that are a city, a courier or a month, never a street.
+#: Names after "на"/"до"/"от" that are a city, a courier, a month or a day, never a street.
 _NOT_STREETS_SPELLED = """
     софия пловдив варна бургас русе стара загора плевен сливен добрич шумен перник хасково
     ямбол пазарджик благоевград велико търново враца габрово асеновград видин казанлък кюстендил
     кърджали монтана димитровград ловеч търговище силистра разград дупница горна оряховица
     еконт спиди поръчка размер номер
     януари февруари март април май юни юли август септември октомври ноември декември
+    понеделник вторник сряда четвъртък петък събота неделя черен коледа великден
     """
 _NOT_STREETS = frozenset(_NOT_STREETS_SPELLED.split())
 _BEFORE = 50
