@@ -168,3 +168,31 @@ async def test_a_tracking_number_on_another_order_needs_a_second_confirmation(
     assert CONFIRM not in again.button_texts
     await english_seller.press(again, "Yes, use it again")
     await confirm_and_sync(english_seller, "en")
+
+
+async def test_orders_are_buttons_and_ship_next_starts_the_run(
+    bot: RunningBot, english_seller: StubUser
+) -> None:
+    number, _carrier = await _processing(bot, english_seller)
+    await english_seller.send("/orders")
+    listing = await english_seller.wait_for(lambda m: "Open orders" in (m.text or ""))
+    assert "/order <number>" not in (listing.text or "")
+    await english_seller.press(listing, lambda text, data: data == f"o:details:{number}")
+    card = await english_seller.wait_for(lambda m: f"Order {number}" in (m.text or ""))
+    assert "SHIPPED" in card.button_texts
+    await english_seller.press(listing, "🚚 Ship next")
+    await english_seller.wait_for(lambda m: "1/1 · Order" in (m.text or ""))
+
+
+async def test_a_label_sent_as_a_file_is_read_too(
+    bot: RunningBot, english_seller: StubUser
+) -> None:
+    number, carrier = await _processing(bot, english_seller)
+    await english_seller.send(f"/ship {number}")
+    await english_seller.wait_for(lambda m: "photo" in (m.text or ""))
+    photo = photo_of_label(carrier, TRACKING[carrier], seed=7)
+    await english_seller.send_document(photo, "label.jpg", "image/jpeg")
+    offer = await english_seller.wait_for(
+        lambda m: any(USE_IT in t for t in m.button_texts), READING
+    )
+    assert TRACKING[carrier] in offer.button_texts[0]
