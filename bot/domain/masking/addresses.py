@@ -61,13 +61,13 @@ _BARE = re.compile(
 #: Words that only ever speak of meeting: near an address they outweigh a city or "адрес:" before
 #: it, and a courier named further off.
 _STRONG_MEETING = (
-    r"ела|елате|мини|минете|минеш|да\s+се\s+видим|ще\s+се\s+видим|видим\s+се|срещ\w+|"
-    r"лично|на\s+ръка|в\s+брой|ela|elate|mini|minete|sreshta|lichno|pick\s?up|picked\s+up|"
+    r"ела|елате|минете|минеш|да\s+се\s+видим|ще\s+се\s+видим|видим\s+се|срещ\w+|"
+    r"лично|на\s+ръка|в\s+брой|ela|elate|minete|sreshta|lichno|pick\s?up|picked\s+up|"
     r"pick\s+(?:it|them|this)\s+up|collect\w*|meet\w*|drop\s+by|in\s+person"
 )
 _MEETING_WORDS = re.compile(rf"(?<!\w)(?:{_STRONG_MEETING})(?!\w)")
 _MEETING = re.compile(
-    rf"(?<!\w)(?:{_STRONG_MEETING}|ела\w+|вземи|вземете|взем\w+|взим\w+|на\s+място|предам|"
+    rf"(?<!\w)(?:{_STRONG_MEETING}|ела\w+|мини|mini|вземи|вземете|взем\w+|взим\w+|на\s+място|предам|"
     r"предаване|чака\w*|come|visit|cash|вкъщи|у\s+дома|магазин\w*|склад\w*|офиса\s+(?:ми|ни)|"
     r"ателие\w*|шоурум\w*|showroom|my\s+(?:shop|store|office|place)|"
     r"our\s+(?:shop|store|office))(?!\w)"
