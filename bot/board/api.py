@@ -22,7 +22,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from bot.board import performance, views
 from bot.board.auth import Unauthorised, authenticate
 from bot.board.changes import ChangeRefused, parse_change
-from bot.board.queries import NotLinked, board, order_page, viewer
+from bot.board.queries import BoardRow, NotLinked, OrderPage, board, order_page, viewer
 from bot.delivery.notify import SellerDefaults
 from bot.domain.lifecycle import Status, StatusChange, TransitionRefused, allowed_next
 from bot.i18n import Gettext, pick_locale, translator
@@ -153,7 +153,7 @@ def _status_filter(request: Request, _: Gettext) -> Status | None:
         raise Refusal(422, _("Unknown status"), detail) from None
 
 
-async def _rows(request: Request, who: Seen) -> tuple[list[Any], str | None]:
+async def _rows(request: Request, who: Seen) -> tuple[list[BoardRow], str | None]:
     state = _state(request)
     q = (request.query_params.get("q") or "").strip()[:100] or None
     status = _status_filter(request, who.reader._)
@@ -173,7 +173,7 @@ async def _board_view(request: Request, who: Seen) -> str:
     return views.board(rows, who.reader, q)
 
 
-async def _page_of(request: Request, who: Seen) -> Any:
+async def _page_of(request: Request, who: Seen) -> OrderPage:
     number = request.path_params["number"]
     found = await order_page(who.session, who.seller_id, number)
     if found is None:

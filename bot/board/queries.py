@@ -85,6 +85,10 @@ class BoardRow:
         }
 
 
+#: an order, its Order Status History and its buyer conversation
+OrderPage = tuple[Order, Sequence[HistoryEntry], list["Line"]]
+
+
 @dataclass(frozen=True, slots=True)
 class Line:
     """One message of the buyer conversation, oldest first."""
@@ -198,9 +202,7 @@ def _waiting(seller_id: str) -> Select[tuple[str]]:
     return select(wrote.c.order_id).where(~answered)
 
 
-async def order_page(
-    session: AsyncSession, seller_id: str, number: str
-) -> tuple[Order, Sequence[HistoryEntry], list[Line]] | None:
+async def order_page(session: AsyncSession, seller_id: str, number: str) -> OrderPage | None:
     """The seller's order with its history and buyer conversation, or None."""
     order = await repositories.seller_order(session, seller_id, number)
     if order is None:
