@@ -10,9 +10,7 @@ from __future__ import annotations
 import base64
 import functools
 import logging
-import os
 import secrets
-import socket
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -26,10 +24,13 @@ from telegram.request import HTTPXRequest
 from bot.board.api import BoardState
 from bot.board.messages import keeping
 from bot.board.weekly import WeeklyCards, with_cards
+from bot.delivery.answers_first import AnswersFirst
 from bot.delivery.leases import DEFAULT_TTL, Lease
+from bot.delivery.liveness import liveness_for
 from bot.delivery.notify import SellerDefaults
 from bot.delivery.persistence import DatabasePersistence
 from bot.delivery.rate_limit import ChatRateLimiter
+from bot.delivery.takeover import Takeover
 from bot.delivery.telegram_outbox import LEASE as CLAIM_LEASE
 from bot.delivery.telegram_outbox import TelegramSender
 from bot.delivery.update_processor import PerChatUpdateProcessor
@@ -39,7 +40,7 @@ from bot.i18n import LOCALES, translator
 from bot.marketplace import Marketplace, schemas
 from bot.marketplace.client import HttpMarketplace
 from bot.marketplace.sandbox.marketplace import SandboxMarketplace
-from bot.presentation import keyboards
+from bot.presentation import coalesced, keyboards
 from bot.presentation.away import AwayTexts
 from bot.presentation.digest import render_digest
 from bot.presentation.menus import command_menu
@@ -83,10 +84,11 @@ def telegram_request() -> HTTPXRequest:
     return HTTPXRequest(connection_pool_size=TELEGRAM_CONNECTIONS, pool_timeout=10.0)
 
 
-#: seconds a stored event waits at most while webhooks keep arriving. A burst is stored and
-#: answered first and processed in its gaps; one that never pauses still sees an event
-#: processed every few seconds (and the sale notifications are paced at Telegram's 30/s anyway)
-PROCESSING_PATIENCE = 3.0
+#: seconds a batch of stored events waits at most while webhooks keep arriving. A burst is
+#: stored and answered first (its writes go ahead of the processor's on SQLite, and a batch is
+#: a few tens of milliseconds of work); the processor keeps up with it in the gaps, since every
+#: sale must reach its seller's phone within seconds of the burst
+PROCESSING_PATIENCE = 0.02
 
 
 class Runtime:
@@ -129,6 +131,7 @@ class Runtime:
             )
 
         api = settings.telegram_api_url.rstrip("/")
+        self.limiter = ChatRateLimiter()
         builder = (
             ApplicationBuilder()
             .token(token)
@@ -138,6 +141,8 @@ class Runtime:
             .context_types(ContextTypes(context=Context, bot_data=BotData))
             .concurrent_updates(PerChatUpdateProcessor(256))
             .persistence(DatabasePersistence(self.db))
+            # Answers and notifications share one pacer of Telegram's limits, answers first.
+            .rate_limiter(AnswersFirst(self.limiter))
             .defaults(TelegramDefaults(tzinfo=ZoneInfo(settings.default_timezone)))
         )
         if settings.telegram_webhook_url:
@@ -147,13 +152,19 @@ class Runtime:
         # Every relayed file is read and covered in a worker process, never in this one.
         self.files = FileChecker(ScanPool(workers=1))
         self.relay = BuyerRelay(self.marketplace, self.defaults, render_buyer_message, self.files)
-        # Outbox rows a sender claimed stay its own this long (a crashed sender's, too).
+        # This process's owner id and the lock that dies with it: what a killed process claimed
+        # is taken over as soon as its lock is free, not when its claims' leases run out.
+        self.liveness = liveness_for(self.db.url, self.db.engine)
+        owner = self.liveness.owner
+        # Outbox rows a sender claimed stay its own this long if it is alive but stuck.
         claims = timedelta(seconds=settings.lease_seconds or CLAIM_LEASE.total_seconds())
         self.sender = TelegramSender(
             self.db,
             self.application.bot,
-            limiter=ChatRateLimiter(),
+            limiter=self.limiter,
             load_attachment=with_cards(self.relay.load_attachment),
+            combine=coalesced.combine,
+            owner=owner,
             lease=claims,
         )
         # Away mode answers buyers through the marketplace outbox, built below.
@@ -191,6 +202,7 @@ class Runtime:
             on_telegram_queued=self.sender.wake,
             lease=claims,
             kinds={"message": self.replies.deliver},
+            owner=owner,
         )
         self.orders = OrderService(self.db, wake_dispatcher=self.dispatcher.wake)
         # The order board is another face of the same order service.
@@ -211,8 +223,13 @@ class Runtime:
             self.db, self.marketplace, self.defaults, notices, on_notified=self.sender.wake
         )
         self.poller_lease = Lease(
-            self.db, "telegram-poller", _holder_name(), ttl=settings.lease_seconds or DEFAULT_TTL
+            self.db,
+            "telegram-poller",
+            owner,
+            ttl=settings.lease_seconds or DEFAULT_TTL,
+            liveness=self.liveness,
         )
+        self.takeover = Takeover(self.db, self.liveness, on_taken=self._taken_over)
         register(self.application)
 
     async def _on_buyer_message(
@@ -221,6 +238,12 @@ class Runtime:
         """A buyer's message: kept and relayed to the team, and answered while away."""
         await self._relayed(session, message, order)
         await self.away.on_buyer_message(session, message, order)
+
+    def _taken_over(self) -> None:
+        """A dead process's claims were given back: send them, and poll if it polled."""
+        self.sender.wake()
+        self.dispatcher.wake()
+        self.poller_lease.wake()
 
     async def _deliver_to_self(self, body: bytes, headers: dict[str, str]) -> int:
         response = await self._to_self.post("/webhooks/chopni", content=body, headers=headers)
@@ -273,7 +296,3 @@ class Runtime:
             await self.sandbox.aclose()
             await self._to_self.aclose()
         await self.db.dispose()
-
-
-def _holder_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"

@@ -16,7 +16,7 @@ from telegram.ext import (
 )
 
 from bot.presentation import saved_replies as saved_view
-from bot.presentation.callback_data import HISTORY_PATTERN, Action
+from bot.presentation.callback_data import HISTORY_PATTERN, NEW_ORDERS_PATTERN, Action
 from bot.presentation.team import TEAM_PATTERN
 from conversations import away as away_flow
 from conversations import relay, relay_saved, shipping, status_change
@@ -77,6 +77,7 @@ def register(
         # Buttons outside a flow.
         CallbackQueryHandler(callbacks.order_buttons(ORDER_ACTIONS), pattern=r"^o:"),
         CallbackQueryHandler(callbacks.history_page, pattern=HISTORY_PATTERN),
+        CallbackQueryHandler(callbacks.new_orders_button, pattern=NEW_ORDERS_PATTERN),
         CallbackQueryHandler(callbacks.stale_step, pattern=r"^s:"),
         CallbackQueryHandler(callbacks.unknown_button),
         # Contact cards, locations, voice, video, stickers...: refused; files: how to send them.

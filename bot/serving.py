@@ -101,8 +101,13 @@ async def serve(
     )
     tasks: list[asyncio.Task[Any]] = []
     try:
+        # Before anything is claimed: take this process's lock, and take over at once what
+        # processes found dead had claimed (this very bot before a kill -9, say).
+        await runtime.takeover.register()
+        await runtime.takeover.sweep()
         await runtime.initialize()
     except BaseException:
+        await runtime.takeover.close()
         await runtime.aclose()
         raise
     try:
@@ -113,6 +118,7 @@ async def serve(
             ("marketplace-outbox", runtime.dispatcher.run),
             ("telegram-outbox", runtime.sender.run),
             ("reconcile", runtime.reconciler.run),
+            ("takeover", runtime.takeover.run),
         ):
             tasks.append(asyncio.create_task(loop_fn(stop), name=name))
         tasks.append(asyncio.create_task(_receive_updates(runtime, stop), name="telegram-updates"))
@@ -150,6 +156,7 @@ async def serve(
                 task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         await runtime.poller_lease.release()
+        await runtime.takeover.close()
         await runtime.aclose()
 
 

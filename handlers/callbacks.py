@@ -13,12 +13,13 @@ from typing import Any
 
 from telegram import Update
 
-from bot.presentation import refusals, views
+from bot.presentation import coalesced, refusals, views
 from bot.presentation.callback_data import Action, ForgedCallback, HistoryPage, OrderCallback
 from bot.sync.orders import OrderNotFound
 from handlers.commands import render_card, send_card
 from handlers.context import Context
 from handlers.who import Who, identify
+from storage import repositories
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +99,25 @@ async def history_page(update: Update, context: Context) -> None:
     await query.answer()
     text, markup = rendered
     await query.edit_message_text(text, parse_mode="HTML", reply_markup=markup)
+
+
+async def new_orders_button(update: Update, context: Context) -> None:
+    """List every new sale not started yet, each with its PROCESSING button."""
+    query = update.callback_query
+    assert query is not None
+    who = await identify(update, context)
+    if who.seller_id is None:
+        await query.answer(
+            who._("Link your account first: send /start with your link code."), show_alert=True
+        )
+        return
+    await query.answer()
+    async with context.runtime.db.snapshot() as session:
+        found = await repositories.new_orders(session, who.seller_id)
+    text, markup = coalesced.new_orders(found, who.reader)
+    chat = update.effective_chat
+    assert chat is not None
+    await chat.send_message(text, parse_mode="HTML", reply_markup=markup)
 
 
 async def stale_step(update: Update, context: Context) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,26 +30,85 @@ async def linked_account(session: AsyncSession, user_id: int) -> TelegramAccount
     return found if found is not None and found.seller_id is not None else None
 
 
+#: what :func:`prefetch` loaded for a session, by kind and id (None: known not to exist)
+_PREFETCHED = "prefetched"
+
+
+def _prefetched(session: AsyncSession, kind: str) -> dict[str, Any]:
+    return session.info.setdefault(_PREFETCHED, {}).setdefault(kind, {})
+
+
+async def prefetch(
+    session: AsyncSession, *, order_ids: Iterable[str], seller_ids: Iterable[str]
+) -> None:
+    """Load the orders, sellers and linked accounts a batch of events needs, in three queries.
+
+    Later lookups of those in the same session (:func:`order`, :func:`seller`,
+    :func:`ensure_seller`, :func:`seller_accounts`) are answered from memory, including "no
+    such order". For a session that processes a batch of events, whose rows nothing else
+    writes meanwhile (one process at a time processes events).
+    """
+    order_ids, seller_ids = set(order_ids), set(seller_ids)
+    orders = _prefetched(session, "order")
+    if order_ids:
+        found = {
+            o.id: o for o in await session.scalars(select(Order).where(Order.id.in_(order_ids)))
+        }
+        orders.update({order_id: found.get(order_id) for order_id in order_ids})
+    if seller_ids:
+        sellers = _prefetched(session, "seller")
+        found_sellers = {
+            s.id: s for s in await session.scalars(select(Seller).where(Seller.id.in_(seller_ids)))
+        }
+        sellers.update({seller_id: found_sellers.get(seller_id) for seller_id in seller_ids})
+        accounts: dict[str, list[TelegramAccount]] = {seller_id: [] for seller_id in seller_ids}
+        for linked in await session.scalars(
+            _accounts_query(TelegramAccount.seller_id.in_(seller_ids))
+        ):
+            accounts[linked.seller_id or ""].append(linked)
+        _prefetched(session, "accounts").update(accounts)
+
+
+def remember_order(session: AsyncSession, order: Order) -> None:
+    """A new order, added to the session: a prefetched "no such order" no longer holds."""
+    orders = _prefetched(session, "order")
+    if order.id in orders:
+        orders[order.id] = order
+
+
 async def seller(session: AsyncSession, seller_id: str) -> Seller | None:
+    known = _prefetched(session, "seller")
+    if seller_id in known:
+        return known[seller_id]
     return await session.get(Seller, seller_id)
 
 
 async def ensure_seller(session: AsyncSession, seller_id: str) -> Seller:
-    found = await session.get(Seller, seller_id)
+    found = await seller(session, seller_id)
     if found is None:
         found = Seller(id=seller_id)
         session.add(found)
         await session.flush()
+        known = _prefetched(session, "seller")
+        if seller_id in known:
+            known[seller_id] = found
     return found
+
+
+def _accounts_query(condition: Any) -> Any:
+    return (
+        select(TelegramAccount)
+        .where(condition, TelegramAccount.active.is_(True))
+        .order_by(TelegramAccount.linked_at, TelegramAccount.user_id)
+    )
 
 
 async def seller_accounts(session: AsyncSession, seller_id: str) -> Sequence[TelegramAccount]:
     """Every active Telegram account linked to the seller, oldest link first."""
-    result = await session.scalars(
-        select(TelegramAccount)
-        .where(TelegramAccount.seller_id == seller_id, TelegramAccount.active.is_(True))
-        .order_by(TelegramAccount.linked_at, TelegramAccount.user_id)
-    )
+    known = _prefetched(session, "accounts")
+    if seller_id in known:
+        return known[seller_id]
+    result = await session.scalars(_accounts_query(TelegramAccount.seller_id == seller_id))
     return result.all()
 
 
@@ -66,6 +126,9 @@ async def first_names(session: AsyncSession, user_ids: Iterable[int]) -> dict[in
 
 
 async def order(session: AsyncSession, order_id: str) -> Order | None:
+    known = _prefetched(session, "order")
+    if order_id in known:
+        return known[order_id]
     return await session.get(Order, order_id)
 
 
@@ -88,6 +151,17 @@ async def open_orders(session: AsyncSession, seller_id: str, limit: int = 30) ->
         select(Order)
         .where(Order.seller_id == seller_id, Order.status.in_(OPEN_STATUSES))
         .order_by(Order.ship_by.is_(None), Order.ship_by, Order.placed_at)
+        .limit(limit)
+    )
+    return result.all()
+
+
+async def new_orders(session: AsyncSession, seller_id: str, limit: int = 50) -> Sequence[Order]:
+    """The seller's sales not started yet (PROCESSED), oldest first."""
+    result = await session.scalars(
+        select(Order)
+        .where(Order.seller_id == seller_id, Order.status == "PROCESSED")
+        .order_by(Order.placed_at, Order.number)
         .limit(limit)
     )
     return result.all()

@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup
 
-from bot.delivery.telegram_outbox import enqueue
+from bot.delivery.telegram_outbox import enqueue, outbox_row
 from bot.domain.quiet_hours import QuietHours, is_quiet
 from bot.i18n import pick_locale
 from storage import repositories
@@ -83,6 +84,22 @@ def silent_now(seller: Seller | None, defaults: SellerDefaults, now: datetime | 
     return is_quiet(now or datetime.now(UTC), zone, quiet_hours_of(seller))
 
 
+#: the kind of notification that several of, waiting for one chat, go out as one: a new sale
+SALE_NOTICE = "sale"
+
+
+def sale_summary(
+    number: str, total: str, currency: str, ship_by: datetime | None
+) -> dict[str, Any]:
+    """What a sale notification says, kept beside it in the outbox for a combined message."""
+    return {
+        "number": number,
+        "total": total,
+        "currency": currency,
+        "ship_by": ship_by.isoformat() if ship_by else None,
+    }
+
+
 async def notify_seller(
     session: AsyncSession,
     seller_id: str,
@@ -91,37 +108,67 @@ async def notify_seller(
     dedupe: str,
     defaults: SellerDefaults,
     now: datetime | None = None,
+    coalesce: tuple[str, dict[str, Any]] | None = None,
+    fresh: bool = False,
+    queue: list[dict[str, Any]] | None = None,
 ) -> int:
     """Queue one message per linked account; returns how many were queued. Inside the seller's
-    quiet hours (at ``now``) they arrive silently."""
+    quiet hours (at ``now``) they arrive silently.
+
+    ``coalesce`` (kind, what it says) lets several such messages waiting for one chat go out as
+    one; each account's copy also carries the language and time zone it is read in (and whether
+    it is silent). ``fresh``: its subject was created in this very transaction, so nothing can
+    have been queued for it. ``queue``: the rows are added to it, for the caller to write many
+    at once (``enqueue_many`` before it commits), instead of one by one.
+    """
     seller = await repositories.seller(session, seller_id)
     silent = silent_now(seller, defaults, now)
     accounts = await repositories.seller_accounts(session, seller_id)
     keys = {account.chat_id: f"{dedupe}:{account.chat_id}" for account in accounts}
     # The same notification twice (a replayed or re-sent event) is queued once.
-    done = set(
-        (
-            await session.scalars(
-                select(TelegramOutbox.dedupe_key).where(
-                    TelegramOutbox.dedupe_key.in_(keys.values())
+    done = (
+        set()
+        if fresh or not keys
+        else set(
+            (
+                await session.scalars(
+                    select(TelegramOutbox.dedupe_key).where(
+                        TelegramOutbox.dedupe_key.in_(keys.values())
+                    )
                 )
-            )
-        ).all()
+            ).all()
+        )
     )
+    if queue is not None:
+        done |= {row["dedupe_key"] for row in queue} & set(keys.values())
     count = 0
     for account in accounts:
         if keys[account.chat_id] in done:
             continue
-        text, markup = render(recipient_for(account, seller, defaults))
+        reader = recipient_for(account, seller, defaults)
+        text, markup = render(reader)
         params = message_params(account.chat_id, text, markup)
         if silent:
             params["disable_notification"] = True
-        enqueue(
-            session,
-            account.chat_id,
-            "sendMessage",
-            params,
-            dedupe_key=keys[account.chat_id],
+        said = (
+            None
+            if coalesce is None
+            else (
+                coalesce[0],
+                {
+                    **coalesce[1],
+                    "locale": reader.locale,
+                    "timezone": reader.timezone,
+                    "silent": silent,
+                },
+            )
         )
+        key = keys[account.chat_id]
+        if queue is not None:
+            queue.append(
+                outbox_row(account.chat_id, "sendMessage", params, dedupe_key=key, coalesce=said)
+            )
+        else:
+            enqueue(session, account.chat_id, "sendMessage", params, dedupe_key=key, coalesce=said)
         count += 1
     return count

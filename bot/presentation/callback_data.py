@@ -117,6 +117,12 @@ def decode_step(data: str | None) -> Step:
         raise ForgedCallback(data) from None
 
 
+def new_orders_data() -> str:
+    """The button that lists every new sale not started yet."""
+    return "n:new"
+
+
 ORDER_PATTERN = r"^o:"
+NEW_ORDERS_PATTERN = r"^n:new$"
 STEP_PATTERN = r"^s:"
 HISTORY_PATTERN = r"^h:"

@@ -1,8 +1,11 @@
 """Processing stored marketplace events: update the replica and queue the seller's notifications.
 
-Each event is processed in one transaction together with the notifications it causes, so a
-crash either leaves the event pending (it is processed again) or done with its messages queued.
-Notifications carry dedupe keys, so a replayed event never notifies twice. Before each event
+Events are processed many to a transaction, together with the notifications they cause, so a
+crash either leaves them pending (they are processed again) or done with their messages queued.
+Each order's events are processed in the order they arrived: one process at a time processes
+events, and an event that fails or waits for a retry holds its order's later events back. A
+batch in which one event fails is gone through again one event at a time, to record that one.
+Notifications carry dedupe keys, so a replayed event never notifies twice. Before each batch
 the processor gives way (``make_way``) to whatever must not wait on it: receiving webhooks.
 """
 
@@ -10,28 +13,38 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+import time
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import metrics
-from bot.delivery.notify import Message, Recipient, Render, SellerDefaults, notify_seller
+from bot.delivery.notify import (
+    SellerDefaults,
+)
+from bot.delivery.telegram_outbox import enqueue_many
 from bot.delivery.worker import Worker
-from bot.domain.lifecycle import Status
 from bot.marketplace import Marketplace, MarketplaceError, schemas
+from bot.sync.event_effects import BuyerMessageHook, EventEffects
 from bot.sync.notices import SyncNotices
-from bot.sync.replica import apply_remote_order
-from bot.team.away import away_today
 from storage import repositories
 from storage.database import Database
-from storage.models import InboxEvent, Order
+from storage.models import InboxEvent
 
 log = logging.getLogger(__name__)
 
-BuyerMessageHook = Callable[[AsyncSession, schemas.Message, Order], Awaitable[None]]
 MAX_BACKOFF = timedelta(minutes=10)
+#: events looked at per transaction at most, and seconds of work before it commits: short
+#: enough that a webhook arriving meanwhile (stored first on SQLite) never waits long for it
+BATCH = 200
+BUDGET = 0.03
+#: events read at a time inside a batch
+CHUNK = 16
+#: the advisory lock (namespace, 0) that one process holds while it processes events;
+#: the processes' liveness locks use the same namespace with other numbers
+PROCESSING_LOCK_NAMESPACE = 0x43686F70
 
 
 class EventProcessor:
@@ -49,13 +62,10 @@ class EventProcessor:
     ) -> None:
         self._db = db
         self._make_way = make_way
-        self._marketplace = marketplace
-        self._defaults = defaults
-        self._notices = notices
+        self._effects = EventEffects(marketplace, defaults, notices, on_buyer_message)
         self._on_notified = on_notified
         self._clock = clock
         self._worker = Worker("events", self.process_pending)
-        self._on_buyer_message = on_buyer_message
 
     def wake(self) -> None:
         self._worker.wake()
@@ -63,43 +73,137 @@ class EventProcessor:
     async def run(self, stop: asyncio.Event, idle: float = 5.0) -> None:
         await self._worker.run(stop, idle)
 
-    async def process_pending(self, limit: int = 50) -> int:
-        """Process due events oldest first; returns how many were settled."""
+    async def process_pending(self, limit: int = 1000) -> int:
+        """Process due events oldest first, many to a transaction; returns how many settled."""
         async with self._db.snapshot() as session:
-            ids = (
-                await session.scalars(
-                    select(InboxEvent.id)
-                    .where(InboxEvent.processed_at.is_(None))
-                    .order_by(InboxEvent.received_at, InboxEvent.id)
-                    .limit(limit)
-                )
-            ).all()
-        settled = 0
-        for event_id in ids:
+            ids = list(
+                (
+                    await session.scalars(
+                        select(InboxEvent.id)
+                        .where(InboxEvent.processed_at.is_(None))
+                        .order_by(InboxEvent.received_at, InboxEvent.id)
+                        .limit(limit)
+                    )
+                ).all()
+            )
+        settled, held = 0, set[str]()
+        while ids:
             if self._make_way is not None:
                 await self._make_way()
-            settled += await self._process_one(event_id)
+            try:
+                done, looked_at = await self._process_batch(ids, held)
+            except (MarketplaceError, ValueError):
+                # One event of the batch failed: go through it one event at a time, so the
+                # failure is recorded on that event and the others are processed.
+                done, looked_at = await self._process_singly(ids[:BATCH], held), BATCH
+            if looked_at == 0:
+                break  # another process is processing events right now
+            settled += done
+            ids = ids[looked_at:]
         return settled
 
-    async def _process_one(self, event_id: str) -> int:
+    async def _lock(self, session: AsyncSession) -> bool:
+        """One process at a time processes events, so each order's events stay in order."""
+        if self._db.is_sqlite:
+            return True  # the transaction holds SQLite's only write lock already
+        return bool(
+            await session.scalar(
+                text("SELECT pg_try_advisory_xact_lock(:namespace, 0)"),
+                {"namespace": PROCESSING_LOCK_NAMESPACE},
+            )
+        )
+
+    async def _process_batch(self, ids: list[str], held: set[str]) -> tuple[int, int]:
+        """Process the first events of ``ids`` in one transaction, for BUDGET seconds at most;
+        returns (settled, how many of ``ids`` were looked at)."""
+        self._effects.queue = []
+        try:
+            return await self._process_batch_queued(ids, held)
+        finally:
+            self._effects.queue = None
+
+    async def _process_batch_queued(self, ids: list[str], held: set[str]) -> tuple[int, int]:
+        now = self._clock()
+        done: list[str] = []
+        queue = self._effects.queue
+        assert queue is not None
+        async with self._db.transaction() as session:
+            if not await self._lock(session):
+                return 0, 0
+            # The budget counts from here: waiting for the writer is not work done in it.
+            started = time.perf_counter()
+            looked_at = 0
+            while looked_at < min(len(ids), BATCH) and (
+                looked_at == 0 or time.perf_counter() - started < BUDGET
+            ):
+                # A chunk at a time, its orders, sellers and accounts read together; the budget
+                # is checked between chunks.
+                chunk = ids[looked_at : min(looked_at + CHUNK, BATCH)]
+                found = {
+                    event.id: event
+                    for event in (
+                        await session.scalars(select(InboxEvent).where(InboxEvent.id.in_(chunk)))
+                    ).all()
+                    if event.processed_at is None
+                }
+                envelopes = {
+                    event_id: schemas.Envelope.model_validate(event.payload)
+                    for event_id, event in found.items()
+                }
+                await _prefetch(session, envelopes.values())
+                for event_id in chunk:
+                    looked_at += 1
+                    event = found.get(event_id)
+                    if event is None:
+                        continue
+                    envelope = envelopes[event_id]
+                    subject = _order_of(envelope)
+                    if subject in held or self._backing_off(event, now):
+                        held.add(subject)  # its order's later events wait behind it
+                        continue
+                    await self._effects.apply(session, envelope, now)
+                    event.processed_at = now
+                    event.attempts += 1
+                    event.error = None
+                    done.append(event.type)
+            await enqueue_many(session, queue)
+            await session.commit()
+        for kind in done:
+            metrics.EVENTS.labels(kind).inc()
+        if done:
+            self._on_notified()
+        return len(done), looked_at
+
+    async def _process_singly(self, ids: list[str], held: set[str]) -> int:
+        settled = 0
+        for event_id in ids:
+            settled += await self._process_one(event_id, held)
+        return settled
+
+    @staticmethod
+    def _backing_off(event: InboxEvent, now: datetime) -> bool:
+        return bool(
+            event.attempts and event.error and _backoff(event.attempts) > now - event.received_at
+        )
+
+    async def _process_one(self, event_id: str, held: set[str]) -> int:
         now = self._clock()
         async with self._db.transaction() as session:
-            query = select(InboxEvent).where(InboxEvent.id == event_id)
-            if not self._db.is_sqlite:
-                query = query.with_for_update(skip_locked=True)
-            event = await session.scalar(query)
+            if not await self._lock(session):
+                return 0
+            event = await session.get(InboxEvent, event_id)
             if event is None or event.processed_at is not None:
                 return 0
-            if (
-                event.attempts
-                and event.error
-                and _backoff(event.attempts) > now - event.received_at
-            ):
+            envelope = schemas.Envelope.model_validate(event.payload)
+            subject = _order_of(envelope)
+            if subject in held or self._backing_off(event, now):
+                held.add(subject)
                 return 0
             try:
                 async with session.begin_nested():
-                    await self._apply(session, event, now)
+                    await self._effects.apply(session, envelope, now)
             except (MarketplaceError, ValueError) as exc:
+                held.add(subject)
                 event.attempts += 1
                 event.error = f"{type(exc).__name__}: {exc}"[:2000]
                 log.warning("event %s (%s) failed: %s", event.id, event.type, event.error)
@@ -113,102 +217,28 @@ class EventProcessor:
         self._on_notified()
         return 1
 
-    async def _apply(self, session: AsyncSession, event: InboxEvent, now: datetime) -> None:
-        envelope = schemas.Envelope.model_validate(event.payload)
-        data = envelope.parsed_data()
-        if isinstance(data, schemas.OrderEventData):
-            await self._order_event(session, envelope, data.order, now)
-        elif isinstance(data, schemas.DeliveryVerifiedData):
-            await self._delivery_verified(session, data, now)
-        elif isinstance(data, schemas.ReturnRequestedData):
-            await self._return_requested(session, envelope, data, now)
-        elif isinstance(data, schemas.MessageCreatedData):
-            order = await self._known_order(session, data.message.order_id, now)
-            if self._on_buyer_message is not None and data.message.author != "seller":
-                await self._on_buyer_message(session, data.message, order)
-        else:
-            log.info("event %s of unknown type %s stored and skipped", envelope.id, envelope.type)
 
-    async def _known_order(self, session: AsyncSession, order_id: str, now: datetime) -> Order:
-        order = await repositories.order(session, order_id)
-        if order is None:
-            remote = await self._marketplace.get_order(order_id)
-            order = (await apply_remote_order(session, remote, now=now)).order
-        return order
+async def _prefetch(session: AsyncSession, envelopes: Iterable[schemas.Envelope]) -> None:
+    """Load what a chunk of events touches (orders, sellers, accounts) in a few queries."""
+    order_ids, seller_ids = set(), set()
+    for envelope in envelopes:
+        order_ids.add(_order_of(envelope))
+        order = envelope.data.get("order")
+        if isinstance(order, dict) and isinstance(order.get("seller_id"), str):
+            seller_ids.add(order["seller_id"])
+    await repositories.prefetch(session, order_ids=order_ids, seller_ids=seller_ids)
 
-    async def _order_event(
-        self,
-        session: AsyncSession,
-        envelope: schemas.Envelope,
-        remote: schemas.Order,
-        now: datetime,
-    ) -> None:
-        applied = await apply_remote_order(session, remote, now=now)
-        order = applied.order
-        if envelope.type == "order.processed" or (applied.created and order.status == "PROCESSED"):
-            seller = await repositories.seller(session, order.seller_id)
-            away = away_today(seller, now, self._defaults.timezone)
-            until = away.until if away else None
-            await self._notify(
-                session,
-                order,
-                f"sale:{order.id}",
-                lambda to: self._notices.sale(order, to, away_until=until),
-            )
-        if applied.status_changed:
-            status = Status(order.status)
-            await self._notify(
-                session,
-                order,
-                f"status:{order.id}:{status}:{envelope.id}",
-                lambda to: self._notices.status_changed(order, status, to),
-            )
 
-    async def _delivery_verified(
-        self, session: AsyncSession, data: schemas.DeliveryVerifiedData, now: datetime
-    ) -> None:
-        order = await self._known_order(session, data.order_id, now)
-        order.delivered_at = data.delivered_at
-        order.return_window_ends_at = data.return_window_ends_at
-        order.updated_at = now
-
-        def render(to: Recipient) -> Message:
-            return self._notices.delivery_verified(
-                order, data.delivered_at, data.return_window_ends_at, to
-            )
-
-        await self._notify(session, order, f"verified:{order.id}", render)
-
-    async def _return_requested(
-        self,
-        session: AsyncSession,
-        envelope: schemas.Envelope,
-        data: schemas.ReturnRequestedData,
-        now: datetime,
-    ) -> None:
-        order = await self._known_order(session, data.order_id, now)
-        order.return_requested_at = (
-            envelope.created_at.astimezone(UTC) if envelope.created_at.tzinfo else now
-        )
-        order.return_kind = data.kind.value
-        order.return_reason = data.reason
-        order.return_answered_at = None
-
-        def render(to: Recipient) -> Message:
-            return self._notices.return_requested(order, data.kind.value, data.reason, to)
-
-        await self._notify(session, order, f"return:{envelope.id}", render)
-
-    async def _notify(
-        self,
-        session: AsyncSession,
-        order: Order,
-        dedupe: str,
-        render: Render,
-    ) -> None:
-        await notify_seller(
-            session, order.seller_id, render, dedupe=dedupe, defaults=self._defaults
-        )
+def _order_of(envelope: schemas.Envelope) -> str:
+    """The order an event is about (its events are processed in order), or its own id."""
+    data = envelope.data
+    order = data.get("order")
+    if isinstance(order, dict) and order.get("id"):
+        return str(order["id"])
+    message = data.get("message")
+    if isinstance(message, dict) and message.get("order_id"):
+        return str(message["order_id"])
+    return str(data.get("order_id") or envelope.id)
 
 
 def _backoff(attempts: int) -> timedelta:

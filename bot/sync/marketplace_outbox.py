@@ -1,8 +1,9 @@
 """Delivering the marketplace outbox: each queued change until the marketplace answers.
 
-Rows are claimed under a lease (and ``FOR UPDATE SKIP LOCKED`` on PostgreSQL), so several
-processes share the work without doing any of it twice; a row whose process died is claimed
-again when its lease runs out and re-sent with the same ``Idempotency-Key``.
+Rows are claimed by their owner under a lease (and ``FOR UPDATE SKIP LOCKED`` on PostgreSQL),
+so several processes share the work without doing any of it twice; a row whose process died is
+given back as soon as its death is known (``bot.delivery.takeover``), or when its lease runs out
+for a process that is stuck, and re-sent with the same ``Idempotency-Key``.
 """
 
 from __future__ import annotations
@@ -66,10 +67,12 @@ class MarketplaceDispatcher:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         lease: timedelta = LEASE,
         kinds: Mapping[str, Deliver] | None = None,
+        owner: str | None = None,
     ) -> None:
         """``kinds``: how rows of other kinds than ``status_change`` are delivered."""
         self._db = db
         self._lease = lease
+        self.owner = owner
         self._marketplace = marketplace
         self._on_telegram_queued = on_telegram_queued
         self._clock = clock
@@ -109,6 +112,7 @@ class MarketplaceDispatcher:
             rows = (await session.scalars(query)).all()
             for row in rows:
                 row.next_attempt_at = now + self._lease
+                row.claimed_by = self.owner
             await session.commit()
         return [row.id for row in rows]
 
@@ -139,6 +143,7 @@ class MarketplaceDispatcher:
             if row is None or row.delivered_at is not None or row.failed_at is not None:
                 return 0
             row.attempts += 1
+            row.claimed_by = None
             if waiting is not None or record is None:
                 row.last_error = str(waiting)[:2000]
                 retry_after = waiting.retry_after if waiting else None

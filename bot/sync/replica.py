@@ -81,8 +81,10 @@ async def apply_remote_order(
         order = Order(id=remote.id, status=remote.status.value, created_at=now, updated_at=now)
         _fill(order, remote)
         set_status(order, remote.status, now)
+        # Not flushed here: a batch of events writes its new orders in one statement (the unit
+        # of work inserts them before the rows that refer to them).
         session.add(order)
-        await session.flush()
+        repositories.remember_order(session, order)
         if remote.status is not Status.PROCESSED:
             repositories.append_history(
                 session,

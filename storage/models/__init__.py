@@ -16,6 +16,7 @@ from storage.models.delivery import (
     InboxEvent,
     Lease,
     MarketplaceOutbox,
+    Owner,
     RelayLink,
     TelegramOutbox,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "MarketplaceOutbox",
     "Order",
     "OrderMessage",
+    "Owner",
     "RelayLink",
     "SandboxFile",
     "SandboxRecord",

@@ -55,6 +55,8 @@ class MarketplaceOutbox(Base):
     failed_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
+    #: the process delivering it now (an :class:`Owner`); None while it waits
+    claimed_by: Mapped[str | None] = mapped_column(String(128))
 
 
 class TelegramOutbox(Base):
@@ -85,6 +87,10 @@ class TelegramOutbox(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime]
+    #: the process sending it now (an :class:`Owner`); None while it waits
+    claimed_by: Mapped[str | None] = mapped_column(String(128))
+    #: waiting messages of the same kind for one chat may go out as one ("sale")
+    coalesce_kind: Mapped[str | None] = mapped_column(String(32))
 
 
 class RelayLink(Base):
@@ -133,3 +139,14 @@ class Lease(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     holder: Mapped[str] = mapped_column(String(128))
     expires_at: Mapped[datetime]
+
+
+class Owner(Base):
+    """A running bot process; the lock it holds (``bot.delivery.liveness``) says if it lives."""
+
+    __tablename__ = "owners"
+
+    id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    started_at: Mapped[datetime]
+    #: its heartbeat: an owner alive but stuck stops beating
+    seen_at: Mapped[datetime]

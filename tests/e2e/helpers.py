@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from bot.i18n import translator
@@ -55,15 +57,17 @@ async def skip_comment_and_confirm(user: StubUser, timeout: float = 15.0) -> Non
     await user.press(confirm, "Change Order Status")
 
 
+def sales_in(text: str, numbers: list[str]) -> list[str]:
+    """Which of ``numbers`` a sale notification names: one sale ("New sale: order 100234"), or
+    several listed in one message ("3 new sales", "• Order 100234 — …")."""
+    if not re.search(r"new sales?\b", text, re.IGNORECASE):
+        return []
+    return [n for n in numbers if re.search(rf"\border {re.escape(n)}\b", text, re.IGNORECASE)]
+
+
 def sale_numbers(user: StubUser, numbers: list[str]) -> list[str]:
     """Which of ``numbers`` the sale notifications ``user`` received name, one entry each."""
-    return [
-        number
-        for m in user.messages
-        if "New sale" in (m.text or "")
-        for number in numbers
-        if f"order {number}" in (m.text or "")
-    ]
+    return [number for m in user.messages for number in sales_in(m.text or "", numbers)]
 
 
 async def confirm_and_sync(user: StubUser, locale: str) -> BotMessage:

@@ -80,4 +80,4 @@ async def test_a_holder_that_finds_its_lease_taken_says_it_lost_it(db: Database)
     holder = Lease(db, "poller", "a", ttl=30, clock=clock, pause=pause)
     await holder.hold(asyncio.Event())
     assert not holder.held.is_set()
-    assert pauses == [10.0, 10.0]
+    assert pauses == [10.0, 1.0]  # renewing every ttl/3, then looking every second

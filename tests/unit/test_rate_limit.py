@@ -1,4 +1,5 @@
-"""The send pacer: evenly spread, per chat and overall, and a 429 holds up only its chat."""
+"""The send pacer: evenly spread, per chat and overall, answers first, and a 429 holds up only
+its chat."""
 
 from __future__ import annotations
 
@@ -29,11 +30,41 @@ async def sends(limiter: ChatRateLimiter, time: FakeTime, chats: list[int]) -> l
     return moments
 
 
-async def test_sends_to_one_chat_are_at_most_about_one_a_second() -> None:
+async def test_queued_sends_to_one_chat_leave_room_in_its_burst_for_an_answer() -> None:
     time = FakeTime()
-    limiter = ChatRateLimiter(30, 1.0, clock=time.clock, sleep=time.sleep)
+    limiter = ChatRateLimiter(30, 1.0, burst=3, reserve=1, clock=time.clock, sleep=time.sleep)
     moments = await sends(limiter, time, [7, 7, 7])
-    assert moments == [0.0, 1.0, 2.0]
+    assert moments == [0.0, 1.0, 3.0]  # two in any three seconds, the third place kept free
+    time.now = 3.5
+    await limiter.acquire(7, urgent=True)
+    assert time.now == 3.5
+
+
+async def test_answers_to_one_chat_may_use_the_whole_burst_but_no_more() -> None:
+    time = FakeTime()
+    limiter = ChatRateLimiter(30, 1.0, burst=3, clock=time.clock, sleep=time.sleep)
+    for _ in range(4):
+        await limiter.acquire(7, urgent=True)
+    assert time.now == pytest.approx(3.0)
+
+
+async def test_an_answer_goes_before_the_notifications_waiting_for_the_global_rate() -> None:
+    limiter = ChatRateLimiter(20, 1.0)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    done: dict[str, float] = {}
+
+    async def send(chat: int, urgent: bool) -> None:
+        await limiter.acquire(chat, urgent=urgent)
+        done[f"{'answer' if urgent else 'queued'} {chat}"] = loop.time() - started
+
+    queued = [asyncio.create_task(send(chat, False)) for chat in range(20)]
+    await asyncio.sleep(0.01)
+    await send(99, True)
+    await asyncio.gather(*queued)
+    # Twenty notifications need a second at 20/s; the answer took the next free place.
+    assert done["answer 99"] < 0.15
+    assert max(done.values()) >= 0.9
 
 
 async def test_sends_to_many_chats_are_spread_at_the_global_rate() -> None:
