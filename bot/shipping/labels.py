@@ -25,8 +25,10 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-#: Seconds a label may take in the worker; the reader needs well under one.
-TIME_LIMIT = 10.0
+#: Seconds a label may take in the worker: the codes need well under one, but the first photo
+#: that needs its print read loads the OCR model in that worker (several seconds on a busy
+#: machine).
+TIME_LIMIT = 30.0
 
 
 class JobRunner(Protocol):

@@ -63,3 +63,22 @@ async def test_a_reading_past_its_time_limit_is_one_more_answer_not_an_error() -
         assert (await hasty.read(picture.data, picture.carrier)).outcome is Outcome.FAILED
     finally:
         await pool.close()
+
+
+async def test_a_label_with_its_barcode_taped_over_is_read_from_its_print(
+    reader: LabelReader,
+) -> None:
+    picture = label_picture(34)  # UPS: the printed 1Z number carries its check digit
+    assert picture.kind == "print_only"
+    reading = await reader.read(picture.data, picture.carrier)
+    assert reading.offer is not None and reading.offer.number == picture.number
+
+
+async def test_a_printed_number_without_a_check_digit_is_shown_for_typing_not_offered(
+    reader: LabelReader,
+) -> None:
+    picture = label_picture(10)  # Econt: 13 digits and nothing to prove an OCR reading
+    assert picture.kind == "print_only"
+    reading = await reader.read(picture.data, picture.carrier)
+    assert reading.offer is None
+    assert reading.outcome in (Outcome.UNCHECKED, Outcome.NOTHING)
