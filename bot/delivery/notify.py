@@ -26,10 +26,12 @@ from storage.models import Seller, TelegramAccount, TelegramOutbox
 
 @dataclass(frozen=True, slots=True)
 class Recipient:
-    """Who reads a message: their language and the seller's time zone."""
+    """Who reads a message: their language, the seller's time zone, and their role in the shop
+    (``"owner"`` or ``"staff"``: staff are not offered what only the owner may do)."""
 
     locale: str
     timezone: str
+    role: str = "owner"
 
 
 #: a message as Telegram shows it: HTML text and, perhaps, inline buttons
@@ -55,7 +57,8 @@ def recipient_for(
         defaults.locale,
     )
     timezone = (seller.timezone if seller else None) or defaults.timezone
-    return Recipient(locale=locale, timezone=timezone)
+    role = account.role if account is not None and account.role else "owner"
+    return Recipient(locale=locale, timezone=timezone, role=role)
 
 
 def message_params(

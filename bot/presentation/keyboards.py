@@ -94,16 +94,12 @@ def _page_button(text: str, number: str, page: int) -> InlineKeyboardButton:
     return InlineKeyboardButton(text, callback_data=HistoryPage(number, page).encode())
 
 
-def relay_reply(number: str, _: Gettext) -> InlineKeyboardMarkup:
-    """Under a relayed buyer message: answer the buyer, or look at the order."""
-    return _markup(
-        [
-            [
-                _order_button(_("Reply"), Action.REPLY, number),
-                _order_button(_("Details"), Action.DETAILS, number),
-            ]
-        ]
-    )
+def relay_reply(number: str, _: Gettext, role: Role = Role.OWNER) -> InlineKeyboardMarkup:
+    """Under a relayed buyer message: answer the buyer (the owner), or look at the order."""
+    row = [_order_button(_("Details"), Action.DETAILS, number)]
+    if allows(role, Permission.WRITE_TO_BUYERS):
+        row.insert(0, _order_button(_("Reply"), Action.REPLY, number))
+    return _markup([row])
 
 
 def open_order(number: str, _: Gettext) -> InlineKeyboardMarkup:

@@ -11,6 +11,7 @@ from bot.domain.lifecycle import Status
 from bot.presentation import away, keyboards, views
 from bot.presentation.limits import clip
 from bot.presentation.views import Reader
+from bot.team.roles import Role
 from storage.models import Order
 
 
@@ -51,4 +52,5 @@ class Notices:
             "↩️ The buyer of order {number} asks for {kind}: {reason}\n"
             "Settle it with REFUNDED (money returned or item exchanged), or write to the buyer."
         ).format(number=order.number, kind=wanted, reason=clip(reason, views.REASON))
-        return escape(text), keyboards.order_actions(order.number, Status(order.status), _)
+        role = Role.parse(to.role)
+        return escape(text), keyboards.order_actions(order.number, Status(order.status), _, role)

@@ -16,6 +16,7 @@ from bot.presentation import keyboards
 from bot.presentation.limits import clip
 from bot.presentation.views import ALIAS, Reader
 from bot.relay.incoming import Outgoing
+from bot.team.roles import Role
 from storage.models import Order
 
 #: Room kept in the header for a part counter such as " (12/13)".
@@ -50,7 +51,7 @@ def render_buyer_message(
     parts = split_text(masked, budget - utf16_len(tail))
     if not parts and (footer or not relayable):
         parts = [""] if footer else [_("(no text)")]
-    reply = keyboards.relay_reply(order.number, _).to_dict()
+    reply = keyboards.relay_reply(order.number, _, Role.parse(to.role)).to_dict()
     out: list[Outgoing] = []
     for number, part in enumerate(parts, start=1):
         counter = f" ({number}/{len(parts)})" if len(parts) > 1 else ""

@@ -95,6 +95,9 @@ async def test_the_packer_cannot_refund_write_to_buyers_or_change_the_team(
     assert bot.rt.sandbox is not None
     await bot.rt.sandbox.buyer_writes(order.id, "Is it shipped yet?")
     relayed = await packer.wait_for(lambda m: "Is it shipped yet?" in (m.text or ""))
+    assert relayed.button_texts == ["Details"]  # no "Reply" for staff
+    owners_copy = await english_seller.wait_for(lambda m: "Is it shipped yet?" in (m.text or ""))
+    assert "Reply" in owners_copy.button_texts
     await packer.reply(relayed, "Tomorrow")
     await packer.wait_for(lambda m: "writes to buyers" in (m.text or ""))
 
