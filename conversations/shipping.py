@@ -28,7 +28,7 @@ from bot.presentation import shipping as views
 from bot.presentation.callback_data import SHIP_RUN
 from bot.sync.orders import OrderNotFound
 from bot.team.roles import NotAllowed
-from conversations.status_change import END, TRACKING, accept_tracking
+from conversations.status_steps import END, TRACKING, accept_tracking
 from handlers.context import Context
 from handlers.who import Who, identify
 
