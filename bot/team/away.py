@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime
 from typing import Protocol
 
 from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.notify import Message, Recipient, SellerDefaults, notify_seller
@@ -118,24 +119,29 @@ class AwayMode:
         key = f"away-{order.id}-{day.isoformat()}"
         if await session.scalar(select(exists().where(MarketplaceOutbox.idempotency_key == key))):
             return
-        session.add(
-            MarketplaceOutbox(
-                kind="message",
-                order_id=order.id,
-                idempotency_key=key,
-                payload={
-                    "number": order.number,
-                    "text": away.message,
-                    "attachments": [],
-                    "uploaded": [],
-                    "notice": None,
-                },
-                attempts=0,
-                # Due at once, by the dispatcher's clock, whatever day the calendar says.
-                next_attempt_at=self._wall_clock(),
-                created_at=self._wall_clock(),
-            )
+        row = MarketplaceOutbox(
+            kind="message",
+            order_id=order.id,
+            idempotency_key=key,
+            payload={
+                "number": order.number,
+                "text": away.message,
+                "attachments": [],
+                "uploaded": [],
+                "notice": None,
+            },
+            attempts=0,
+            # Due at once, by the dispatcher's clock, whatever day the calendar says.
+            next_attempt_at=self._wall_clock(),
+            created_at=self._wall_clock(),
         )
+        try:
+            # Another process may queue the same day's reply for this order at the same moment:
+            # the key is unique, and the one that loses leaves the event's transaction intact.
+            async with session.begin_nested():
+                session.add(row)
+        except IntegrityError:
+            return
         self._wake()
 
     async def expire(self, now: datetime | None = None) -> int:
