@@ -110,7 +110,7 @@ def _compare(samples: list[Sample]) -> list[tuple[str, str]]:
     # Codes are not text: the QR flyers say nothing either reader could find.
     pictures = [s for s in samples if not s.pdf and s.kind != "qr"]
     readers = {
-        "RapidOCR (PP-OCRv4)": lambda im: "\n".join(line.text for line in read_lines(im)),
+        "RapidOCR 3 (PP-OCRv6 small)": lambda im: "\n".join(line.text for line in read_lines(im)),
         "Tesseract 5 (eng)": lambda im: tesseract.read_text(im),
     }
     for name, read in readers.items():

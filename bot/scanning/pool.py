@@ -32,7 +32,7 @@ from multiprocessing.process import BaseProcess
 from typing import Any, TypeVar
 
 from bot.domain.files import MAX_IMAGE_PIXELS
-from bot.scanning.worker import WorkerLimits, serve
+from bot.scanning.worker import STARTED, WorkerLimits, serve
 
 T = TypeVar("T")
 
@@ -47,6 +47,10 @@ class ScanTimedOut(ScanFailed):
 
 class WorkerCrashed(ScanFailed):
     """The worker died during the job (a native crash, or killed for its memory)."""
+
+
+class _Unsent(WorkerCrashed):
+    """The job could not even be handed to the worker."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,10 +91,16 @@ class ScanPool:
         if self._closed:
             raise ScanFailed("the scanning pool is closed")
         async with self._slots:
-            worker = self._idle.pop() if self._idle else await self._start()
+            worker = await self._idle_worker()
             healthy = False
             try:
-                answer = await self._exchange(worker, function, args, time_limit)
+                try:
+                    answer = await self._exchange(worker, function, args, time_limit)
+                except _Unsent:
+                    # It died after its last job, before this one reached it: start another.
+                    await self._stop(worker)
+                    worker = await self._start()
+                    answer = await self._exchange(worker, function, args, time_limit)
                 # A worker that ran out of memory answers, then exits: never reuse it.
                 healthy = not isinstance(answer[1], MemoryError)
             finally:
@@ -110,6 +120,15 @@ class ScanPool:
         for worker in list(self._all):
             await self._stop(worker)
         self._idle.clear()
+
+    async def _idle_worker(self) -> _Worker:
+        """A waiting worker that is still alive (one may have died while idle), or a new one."""
+        while self._idle:
+            worker = self._idle.pop()
+            if worker.process.is_alive():
+                return worker
+            await self._stop(worker)
+        return await self._start()
 
     async def _start(self) -> _Worker:
         parent, child = self._context.Pipe(duplex=True)
@@ -133,6 +152,15 @@ class ScanPool:
         limit = self.limits.time_limit if time_limit is None else time_limit
         try:
             await asyncio.to_thread(worker.conn.send, (function, args))
+            await asyncio.wait_for(self._readable(worker.conn), limit)
+            started = await asyncio.to_thread(worker.conn.recv)
+        except (EOFError, OSError) as exc:
+            raise _Unsent from exc
+        except TimeoutError:
+            raise ScanTimedOut(f"no answer within {limit:g} s") from None
+        if started != STARTED:
+            raise WorkerCrashed(f"the worker answered {started!r} to a new job")
+        try:
             await asyncio.wait_for(self._readable(worker.conn), limit)
             answer: tuple[str, Any, int] = await asyncio.to_thread(worker.conn.recv)
         except TimeoutError:

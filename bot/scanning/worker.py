@@ -4,7 +4,8 @@ A worker is started by ``multiprocessing`` with the ``forkserver`` (or ``spawn``
 runs :func:`serve`. Before it reads any untrusted byte it caps its own address space
 (``RLIMIT_AS``), keeps numerical libraries to one thread each (the machine's cores are shared
 with the bot) and sets Pillow's pixel limit. Then it answers one job at a time: a job is an
-importable function and its arguments; the answer is ``("ok", result, peak_rss)`` or
+importable function and its arguments; the worker says :data:`STARTED` when it has it, then
+answers ``("ok", result, peak_rss)`` or
 ``("error", exc, peak_rss)``, the peak resident memory in bytes. An exception that cannot be
 pickled comes back as a :class:`JobError` with its text.
 """
@@ -21,6 +22,10 @@ from typing import Any
 
 #: Numerical libraries read these when they are first imported; one thread per worker.
 _THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+#: Sent back as soon as a job is received, before it runs.
+STARTED = "started"
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +46,8 @@ def serve(conn: Connection, limits: WorkerLimits) -> None:
     while True:
         try:
             job: tuple[Callable[..., Any], tuple[Any, ...]] = conn.recv()
+            # Says the job arrived: a worker gone before this never had it, so it can go to another.
+            conn.send(STARTED)
         except (EOFError, OSError):
             return
         function, args = job

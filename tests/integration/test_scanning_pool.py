@@ -72,6 +72,14 @@ async def test_a_worker_that_dies_fails_its_job_and_is_replaced(pool: ScanPool) 
     assert await pool.run(_pid) != os.getpid()
 
 
+async def test_a_worker_that_died_while_idle_is_replaced_before_the_next_job(
+    pool: ScanPool,
+) -> None:
+    first = await pool.run(_pid)
+    os.kill(first, signal.SIGKILL)
+    assert await pool.run(_pid) not in (first, os.getpid())
+
+
 async def test_a_job_over_the_memory_limit_fails_and_the_pool_goes_on(pool: ScanPool) -> None:
     with pytest.raises(MemoryError):
         await pool.run(_hog)
