@@ -205,13 +205,15 @@ class Runtime:
             owner=owner,
         )
         self.orders = OrderService(self.db, wake_dispatcher=self.dispatcher.wake)
-        # The order board is another face of the same order service.
-        self.http.state.board = BoardState(self.db, self.orders, token, self.defaults)
         self.linker = Linker(self.db)
         # Label photos are read in a worker process of their own, never in this one, so a
         # seller at the packing table never waits behind a relayed file.
         self.label_pool = ScanPool(workers=1, limits=Limits(time_limit=LABEL_TIME_LIMIT))
         self.labels = LabelReader(self.label_pool, max_pixels=MAX_IMAGE_PIXELS)
+        # The order board is another face of the same order service.
+        self.http.state.board = BoardState(
+            self.db, self.orders, token, self.defaults, labels=self.labels
+        )
         self.runs = ShippingRuns(self.db)
         self.reminders = Reminders(
             self.db, self.defaults, render_digest, on_queued=self.sender.wake

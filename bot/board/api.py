@@ -22,6 +22,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from bot.board import performance, views
 from bot.board.auth import Unauthorised, authenticate
 from bot.board.changes import ChangeRefused, parse_change
+from bot.board.labels import MAX_LABEL_BYTES, Labels, read_label
 from bot.board.queries import BoardRow, NotLinked, OrderPage, board, order_page, viewer
 from bot.delivery.notify import SellerDefaults
 from bot.domain.lifecycle import Status, StatusChange, TransitionRefused, allowed_next
@@ -60,6 +61,8 @@ class BoardState:
     orders: Orders
     bot_token: str
     defaults: SellerDefaults
+    #: the shipping label reader; None = photos of labels are not offered
+    labels: Labels | None = None
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
 
 
@@ -272,6 +275,20 @@ async def _change(request: Request, who: Seen) -> Response:
     )
 
 
+async def _label(request: Request, who: Seen) -> Response:
+    state = _state(request)
+    _ = who.reader._
+    if state.labels is None:
+        raise Refusal(404, _("No such order"), _("Reading label photos is not available."))
+    order, _history, _lines = await _page_of(request, who)
+    data = b""
+    async for chunk in request.stream():
+        data += chunk
+        if len(data) > MAX_LABEL_BYTES:
+            break
+    return JSONResponse(await read_label(state.labels, order, data, _))
+
+
 async def _performance(request: Request, who: Seen) -> Response:
     weeks = await performance.figures(
         who.session, who.seller_id, who.reader.timezone, _state(request).clock()
@@ -292,6 +309,7 @@ orders_endpoint = _json(_orders)
 order_endpoint = _json(_order)
 change_endpoint = _json(_change)
 performance_endpoint = _json(_performance)
+label_endpoint = _json(_label)
 board_view = _html(_board_view)
 order_view = _html(_order_view)
 performance_view = _html(_performance_view)

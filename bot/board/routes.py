@@ -14,6 +14,7 @@ ROUTES: list[BaseRoute] = [
     Route("/app/api/orders/{number}", api.order_endpoint, methods=["GET"]),
     Route("/app/api/orders/{number}/status", api.change_endpoint, methods=["POST"]),
     Route("/app/api/performance", api.performance_endpoint, methods=["GET"]),
+    Route("/app/api/orders/{number}/label", api.label_endpoint, methods=["POST"]),
     Route("/app/view/board", api.board_view, methods=["GET"]),
     Route("/app/view/orders/{number}", api.order_view, methods=["GET"]),
     Route("/app/view/performance", api.performance_view, methods=["GET"]),

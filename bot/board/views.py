@@ -150,6 +150,7 @@ def _conversation(lines: Sequence[Line], order: Order, reader: Reader) -> str:
 def _action(order: Order, target: Status, reader: Reader) -> str:
     _ = reader._
     t_tracking_number = escape(_("Tracking number"))
+    t_photo = escape(_("or a photo of the parcel's label"))
     t_settled_how = escape(_("How was the dispute settled?"))
     t_money_returned = escape(_("Money returned"))
     t_item_exchanged = escape(_("Item exchanged"))
@@ -177,6 +178,11 @@ def _action(order: Order, target: Status, reader: Reader) -> str:
         fields.append(
             f'<label>{t_tracking_number}<input name="tracking_number" required'
             ' autocomplete="off" autocapitalize="characters" inputmode="text"></label>'
+        )
+        fields.append(
+            f'<label class="photo">📷 {t_photo}<input type="file" name="label"'
+            ' accept="image/*" capture="environment"></label>'
+            '<p class="label-note hint" role="status" hidden></p>'
         )
     if target is Status.REFUNDED:
         fields.append(

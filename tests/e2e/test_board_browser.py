@@ -18,6 +18,7 @@ from bot.domain.tracking import CARRIER_NAMES
 from bot.i18n import translator
 from storage.models import Order
 from testkit.browser import phone_browser, require_browser
+from testkit.corpora.labels import photo_of_label
 from testkit.telegram_stub import StubUser
 from testkit.webapp import DARK_THEME, init_data, script
 from tests.e2e.conftest import TOKEN, RunningBot
@@ -25,6 +26,8 @@ from tests.e2e.helpers import TRACKING, confirm_and_sync, paid_demo_order, words
 
 pytestmark = pytest.mark.usefixtures("browser_available")
 
+#: milliseconds a label photo may take to be read on a machine shared with other work
+READING_MS = 45_000
 #: what a thumb presses (a radio button is pressed through its label)
 TAP_TARGETS = (
     "a.order, button, summary, nav.tabs a, label.choice, input:not([type=radio]), textarea"
@@ -294,3 +297,35 @@ async def test_the_board_fits_a_360_pixel_phone_in_telegrams_theme(
         assert background == ("rgb(23, 33, 43)" if theme == "dark" else "rgb(255, 255, 255)")
         calls = await page.evaluate("window.__telegram")
         assert "ready" in calls and "expand" in calls
+
+
+async def test_a_photo_of_the_label_fills_in_the_tracking_number(
+    bot: RunningBot, seller: StubUser, board: Any
+) -> None:
+    order, _sale = await paid_demo_order(bot, seller)
+    carrier = order.delivery["carrier"]
+    await open_board(board, bot)
+    await act(board, order.number, "PROCESSING")
+    await bot.settle()
+    await board.click(f'a.order[data-number="{order.number}"]')
+    action = board.locator('details[data-action="SHIPPED"]')
+    await action.locator("summary").click()
+    photo = photo_of_label(carrier, TRACKING[carrier], seed=1)
+    await action.locator("input[name=label]").set_input_files(
+        files=[{"name": "label.jpg", "mimeType": "image/jpeg", "buffer": photo}]
+    )
+    field = action.locator("[name=tracking_number]")
+    await board.wait_for_function(
+        "value => document.querySelector('details[data-action=SHIPPED] [name=tracking_number]')"
+        ".value === value",
+        arg=TRACKING[carrier],
+        timeout=READING_MS,
+    )
+    assert await field.input_value() == TRACKING[carrier]
+    assert TRACKING[carrier] in await action.locator(".label-note").inner_text()
+    await action.locator("button.confirm").click()
+    await board.wait_for_selector(".flash:not([hidden])")
+    await bot.settle()
+    assert bot.rt.sandbox is not None
+    remote = await bot.rt.sandbox.order(order.id)
+    assert (remote.status, remote.tracking_number) == ("SHIPPED", TRACKING[carrier])

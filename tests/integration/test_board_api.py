@@ -80,6 +80,7 @@ async def test_without_initdata_every_route_is_401(client: httpx.AsyncClient) ->
         ("GET", "/app/api/orders"),
         ("GET", "/app/api/orders/100001"),
         ("POST", "/app/api/orders/100001/status"),
+        ("POST", "/app/api/orders/100001/label"),
         ("GET", "/app/api/performance"),
     ]:
         response = await client.request(method, path)
@@ -153,6 +154,8 @@ async def test_no_route_shows_an_order_of_another_seller(client: httpx.AsyncClie
         "/app/api/orders/200001/status", json={"status": "PROCESSING"}, headers=mine
     )
     assert change.status_code == 404
+    label = await client.post("/app/api/orders/200001/label", content=b"\xff\xd8", headers=mine)
+    assert label.status_code == 404
     board = await client.get("/app/view/board?q=ana", headers=mine)
     assert "200001" not in board.text and "100001" in board.text
 

@@ -74,6 +74,29 @@
       });
   }
 
+  function readLabel(input) {
+    var form = input.form;
+    var note = form.querySelector(".label-note");
+    var file = input.files && input.files[0];
+    if (!file) return;
+    note.textContent = "…";
+    note.hidden = false;
+    var number = form.getAttribute("data-number");
+    var sep = "?lang=" + encodeURIComponent(lang);
+    fetch("api/orders/" + encodeURIComponent(number) + "/label" + sep, {
+      method: "POST",
+      headers: { "Authorization": "tma " + initData, "Content-Type": file.type || "image/jpeg" },
+      body: file
+    }).then(function (response) { return response.json(); }).then(function (answer) {
+      if (answer.tracking_number) form.elements.tracking_number.value = answer.tracking_number;
+      note.textContent = answer.detail || answer.title || "";
+    });
+  }
+
+  document.addEventListener("change", function (event) {
+    if (event.target.name === "label") readLabel(event.target);
+  });
+
   document.addEventListener("click", function (event) {
     var link = event.target.closest("a[data-view]");
     if (!link) return;
