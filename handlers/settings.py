@@ -138,6 +138,10 @@ async def _screen(context: Context, who: Who) -> tuple[str, InlineKeyboardMarkup
         ],
         *quiet_views.buttons(quiet, _),
     ]
+    if not who.may(Permission.SHOP_SETTINGS):
+        # Staff choose their own language; the shop's settings are the owner's.
+        rows = rows[:1]
+        text += "\n" + escape(_("Only the shop's owner changes the shop's settings."))
     return text, InlineKeyboardMarkup(rows)
 
 
