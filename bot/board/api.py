@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
-from bot.board import performance, views
+from bot.board import answers, performance, performance_page, views
 from bot.board.auth import Unauthorised, authenticate
 from bot.board.changes import ChangeRefused, parse_change
 from bot.board.labels import MAX_LABEL_BYTES, Labels, read_label
@@ -187,35 +187,7 @@ async def _page_of(request: Request, who: Seen) -> OrderPage:
 
 async def _order(request: Request, who: Seen) -> Response:
     order, history, lines = await _page_of(request, who)
-    return JSONResponse(
-        {
-            "number": order.number,
-            "status": order.status,
-            "items": order.items,
-            "total": order.total,
-            "currency": order.currency,
-            "delivery": order.delivery,
-            "buyer": order.buyer_alias,
-            "placed_at": order.placed_at.isoformat(),
-            "ship_by": order.ship_by.isoformat() if order.ship_by else None,
-            "deliver_by": order.deliver_by.isoformat() if order.deliver_by else None,
-            "tracking_number": order.tracking_number,
-            "allowed": [s.value for s in _allowed(order, who.role)],
-            "history": [
-                {
-                    "status": e.status,
-                    "comment": e.comment,
-                    "at": e.created_at.isoformat(),
-                    "sync": e.sync_state,
-                }
-                for e in history
-            ],
-            "conversation": [
-                {"author": m.author, "text": m.text, "at": m.at.isoformat(), "files": m.attachments}
-                for m in lines
-            ],
-        }
-    )
+    return JSONResponse(answers.order_answer(order, history, lines, _allowed(order, who.role)))
 
 
 def _allowed(order: Order, role: Role) -> list[Status]:
@@ -302,7 +274,7 @@ async def _performance_view(request: Request, who: Seen) -> str:
     weeks = await performance.figures(
         who.session, who.seller_id, who.reader.timezone, _state(request).clock()
     )
-    return views.performance(weeks, who.reader)
+    return performance_page.performance(weeks, who.reader)
 
 
 orders_endpoint = _json(_orders)

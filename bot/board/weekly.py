@@ -24,7 +24,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.board.card import CARD_KIND, Card, card_for, draw
 from bot.board.performance import weeks_ending
-from bot.board.views import duration, percent
+from bot.board.performance_page import duration, percent
 from bot.delivery.notify import SellerDefaults, recipient_for
 from bot.delivery.telegram_outbox import LoadAttachment, LoadedAttachment, enqueue
 from bot.domain.board import Week, week_bounds, week_start
