@@ -166,6 +166,9 @@ class EventProcessor:
                     event.attempts += 1
                     event.error = None
                     done.append(event.type)
+                    # What a chunk needs is in memory: without this, its events would run back
+                    # to back without ever letting the loop answer a webhook or pace a send.
+                    await asyncio.sleep(0)
             await enqueue_many(session, queue)
             await session.commit()
         for kind in done:
