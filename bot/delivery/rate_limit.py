@@ -10,7 +10,7 @@ with a small burst (three in three seconds). Every send waits here for two thing
   waiters waking at once), handed out to waiting answers before waiting notifications.
 
 A chat that Telegram asked to wait (429 ``retry_after``) is held back; every other chat keeps
-its pace. The defaults stay just under Telegram's limits (28.5/s overall, a chat's burst spread
+its pace. The defaults stay just under Telegram's limits (29/s overall, a chat's burst spread
 over 3.3 s rather than 3), leaving room for the jitter of a busy process that could otherwise
 bunch arrivals at Telegram into one window.
 """
@@ -26,7 +26,7 @@ from collections.abc import Awaitable, Callable
 class ChatRateLimiter:
     def __init__(
         self,
-        global_rate: float = 28.5,
+        global_rate: float = 29.0,
         per_chat_rate: float = 0.9,
         *,
         burst: int = 3,
