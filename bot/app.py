@@ -86,9 +86,9 @@ def telegram_request() -> HTTPXRequest:
 
 #: seconds a batch of stored events waits at most while webhooks keep arriving. A burst is
 #: stored and answered first (its writes go ahead of the processor's on SQLite, and a batch is
-#: a few tens of milliseconds of work); the processor keeps up with it in the gaps, since every
+#: some 15 ms of work); the processor keeps up with it in the gaps, since every
 #: sale must reach its seller's phone within seconds of the burst
-PROCESSING_PATIENCE = 0.02
+PROCESSING_PATIENCE = 0.1
 
 
 class Runtime:

@@ -39,7 +39,7 @@ MAX_BACKOFF = timedelta(minutes=10)
 #: events looked at per transaction at most, and seconds of work before it commits: short
 #: enough that a webhook arriving meanwhile (stored first on SQLite) never waits long for it
 BATCH = 200
-BUDGET = 0.03
+BUDGET = 0.015
 #: events read at a time inside a batch
 CHUNK = 16
 #: the advisory lock (namespace, 0) that one process holds while it processes events;
