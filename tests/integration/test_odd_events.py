@@ -55,7 +55,7 @@ async def test_a_row_the_database_refuses_fails_alone_not_its_batch(db: Database
     if db.is_sqlite:
         pytest.skip("SQLite does not enforce VARCHAR lengths; the refusal is PostgreSQL's")
     # The schema as it was before the type column was widened: the long type cannot be held.
-    await downgrade(db.engine, "0005")
+    await downgrade(db.engine, "0003")
     receiver = WebhookReceiver(db, SECRET)
     kinds = ["order.updated", LONG_TYPE, "message.created", "order.updated"]
     outcomes = await deliver_together(receiver, kinds)

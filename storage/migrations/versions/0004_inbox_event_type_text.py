@@ -5,8 +5,8 @@ on PostgreSQL one long type failed the whole group-commit batch it was written i
 chat's id is its user's id, so an account whose chat is anything else was moved into a group by
 an update from there (before the bot kept to private chats); it goes back to its own chat.
 
-Revision ID: 0003
-Revises: 0005
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-12-03 10:10:00.000000
 """
 
@@ -15,8 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003"
-down_revision = "0005"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 

@@ -3,7 +3,7 @@
 Every account linked before roles existed becomes an owner (the column's default), and so do
 the link codes already issued: they came from the marketplace or an operator.
 
-Revision ID: 0005
+Revision ID: 0003
 Revises: 0002
 Create Date: 2026-12-03 09:55:00.000000
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005"
+revision = "0003"
 down_revision = "0002"
 branch_labels = None
 depends_on = None

@@ -3,8 +3,8 @@
 ``sellers.quiet_start`` and ``quiet_end`` are local whole hours (NULL: the default 22-08),
 ``quiet_enabled`` switches the window off without forgetting it.
 
-Revision ID: 0006
-Revises: 0003b
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-03 10:30:00.000000
 """
 
@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
-down_revision = "0003b"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Failed /start codes, counted per Telegram account to throttle guessing.
 
-Revision ID: 0003b
-Revises: 0007
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-03 10:15:00.000000
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003b"
-down_revision = "0007"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

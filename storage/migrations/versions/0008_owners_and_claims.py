@@ -4,8 +4,8 @@ A process registers itself in ``owners`` and holds a lock that dies with it (see
 ``bot.delivery.liveness``). Outbox rows it claims carry its id in ``claimed_by``, so another
 process that finds the owner gone takes them over at once instead of waiting out the lease.
 
-Revision ID: 0004
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-03 10:00:00.000000
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

@@ -4,8 +4,8 @@
 ``weekly_cards`` claims one performance card per seller and week; ``sellers.weekly_card_enabled``
 is the /settings switch; ``ix_orders_seller_ship_by`` serves the weekly figures.
 
-Revision ID: 0007
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-03 10:00:00.000000
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
