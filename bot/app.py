@@ -94,7 +94,9 @@ PROCESSING_PATIENCE = 0.1
 class Runtime:
     """Every long-lived part of the bot, built once from the settings."""
 
-    def __init__(self, settings: Settings, *, token: str) -> None:
+    def __init__(
+        self, settings: Settings, *, token: str, limiter: ChatRateLimiter | None = None
+    ) -> None:
         self.settings = settings
         self.defaults = SellerDefaults(
             settings.default_locale, settings.default_timezone, settings.reminder_hour
@@ -131,7 +133,8 @@ class Runtime:
             )
 
         api = settings.telegram_api_url.rstrip("/")
-        self.limiter = ChatRateLimiter()
+        # Telegram's own limits unless told otherwise (a stand-in that enforces none, in tests).
+        self.limiter = limiter or ChatRateLimiter()
         builder = (
             ApplicationBuilder()
             .token(token)

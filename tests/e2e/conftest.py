@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from bot.app import Runtime
+from bot.delivery.rate_limit import ChatRateLimiter
 from bot.serving import serve
 from bot.settings import load_settings
 from testkit.ports import free_port
@@ -59,7 +60,10 @@ class RunningBot:
             sandbox_verify_delay=0.3,
             **self.overrides,
         )
-        self.runtime = Runtime(settings, token=TOKEN)
+        # A stand-in without flood limits needs no pacing: the flows answer at once instead of at
+        # Telegram's one message a second per chat. With ``Limits`` the real pacing applies.
+        limiter = None if self.telegram.limits else ChatRateLimiter(1000, 1000, burst=1000)
+        self.runtime = Runtime(settings, token=TOKEN, limiter=limiter)
         self._stop = asyncio.Event()
         self._task = asyncio.create_task(
             serve(self.runtime, apply_migrations=True, stop=self._stop)
