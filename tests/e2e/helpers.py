@@ -21,6 +21,17 @@ TRACKING = {
     "fedex": "986578788855",
 }
 
+#: another valid number for each carrier: a second parcel must not reuse the first one's (a number
+#: already on another order asks for a second confirmation)
+SECOND_TRACKING = {
+    "econt": "1051602258090",
+    "speedy": "61234567090",
+    "bgpost": "RB123456706BG",
+    "dhl": "3318810121",
+    "ups": "1Z5R89390357567029",
+    "fedex": "986578788053",
+}
+
 
 def words(locale: str) -> dict[str, str]:
     _ = translator(locale)

@@ -9,7 +9,13 @@ import re
 from bot.i18n import translator
 from testkit.telegram_stub import StubUser, TelegramStub
 from tests.e2e.conftest import RunningBot
-from tests.e2e.helpers import TRACKING, confirm_and_sync, paid_demo_order, skip_comment_and_confirm
+from tests.e2e.helpers import (
+    SECOND_TRACKING,
+    TRACKING,
+    confirm_and_sync,
+    paid_demo_order,
+    skip_comment_and_confirm,
+)
 
 _ = translator("en")
 
@@ -65,7 +71,7 @@ async def test_an_invited_packer_ships_by_button_and_by_command(
     card = await packer.wait_for(lambda m: "SHIPPED" in m.button_texts)
     await packer.press(card, "SHIPPED")
     await packer.wait_for(lambda m: "Send the tracking number" in (m.text or ""))
-    await packer.send(TRACKING[second.delivery["carrier"]])
+    await packer.send(SECOND_TRACKING[second.delivery["carrier"]])
     await skip_comment_and_confirm(packer)
     await packer.wait_for(lambda m: (m.text or "").startswith("✅"), timeout=10)
     remote = await bot.rt.sandbox.status_history(second.id)
