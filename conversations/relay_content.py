@@ -36,6 +36,7 @@ from bot.domain.files import (
 from bot.domain.masking import MASK, ContactKind
 from bot.domain.relay_text import MARKETPLACE_TEXT_LIMIT, Entity, Exposed, expose_hidden
 from bot.i18n import Gettext
+from bot.presentation.contacts import contact_kind_names
 from bot.scanning.jobs import Scanned
 
 
@@ -192,7 +193,7 @@ def _file_refusals(_: Gettext) -> dict[FileRefusal, str]:
 
 def covered_text(scanned: Scanned, _: Gettext) -> str:
     """Tell the seller what was covered in their file before it goes to the buyer."""
-    what = _kind_names(scanned.covered, _)
+    what = contact_kind_names(scanned.covered, _)
     if scanned.file_type == PDF:
         text = _(
             "🔒 Covered in your PDF: {what}. The buyer gets it as pictures of its pages, "
@@ -201,20 +202,6 @@ def covered_text(scanned: Scanned, _: Gettext) -> str:
     else:
         text = _("🔒 Covered in your photo: {what}. The buyer gets it with black boxes over them.")
     return text.format(what=what)
-
-
-def _kind_names(kinds: Iterable[ContactKind], _: Gettext) -> str:
-    names = {
-        ContactKind.PHONE: _("phone numbers"),
-        ContactKind.EMAIL: _("e-mail addresses"),
-        ContactKind.LINK: _("links"),
-        ContactKind.HANDLE: _("messenger handles and profiles"),
-        ContactKind.BANK_ACCOUNT: _("bank accounts"),
-        ContactKind.PAYMENT: _("payment handles and links"),
-        ContactKind.ADDRESS: _("street addresses"),
-    }
-    found = set(kinds)
-    return ", ".join(names[kind] for kind in ContactKind if kind in found)
 
 
 def too_long_text(length: int, _: Gettext) -> str:
@@ -226,7 +213,7 @@ def too_long_text(length: int, _: Gettext) -> str:
 
 def hidden_text(kinds: Iterable[ContactKind], _: Gettext) -> str:
     """Tell the seller what was hidden from their message, and why."""
-    what = _kind_names(kinds, _)
+    what = contact_kind_names(kinds, _)
     return _(
         "🔒 Hidden from your message: {what}. The marketplace forbids exchanging contact "
         "details, so the buyer sees {mask} in their place."

@@ -4,12 +4,12 @@ the buttons offered when answering a buyer, and the preview of a filled-in reply
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.domain.masking import MASK, ContactKind
+from bot.domain.masking import MASK
 from bot.domain.saved_replies import (
     MAX_REPLY_LENGTH,
     MAX_SAVED_REPLIES,
@@ -18,6 +18,7 @@ from bot.domain.saved_replies import (
 )
 from bot.i18n import Gettext
 from bot.presentation.callback_data import ForgedCallback, Step, step_data
+from bot.presentation.contacts import contact_kind_names
 from bot.presentation.limits import MESSAGE_TEXT, clip, visible_length
 from bot.team.saved_replies import Saved
 
@@ -103,20 +104,6 @@ def ask_text(_: Gettext) -> str:
     )
 
 
-def _kind_names(kinds: Iterable[ContactKind], _: Gettext) -> str:
-    names = {
-        ContactKind.PHONE: _("phone numbers"),
-        ContactKind.EMAIL: _("e-mail addresses"),
-        ContactKind.LINK: _("links"),
-        ContactKind.HANDLE: _("messenger handles and profiles"),
-        ContactKind.BANK_ACCOUNT: _("bank accounts"),
-        ContactKind.PAYMENT: _("payment handles and links"),
-        ContactKind.ADDRESS: _("street addresses"),
-    }
-    found = set(kinds)
-    return ", ".join(names[kind] for kind in ContactKind if kind in found)
-
-
 def refused(refusal: TemplateRefused, _: Gettext) -> str:
     """Why a reply was not saved or cannot be used for this order."""
     texts = {
@@ -142,7 +129,7 @@ def refused(refusal: TemplateRefused, _: Gettext) -> str:
             example="{order}",
             limit=MAX_REPLY_LENGTH,
             name=refusal.name,
-            what=_kind_names(refusal.kinds, _),
+            what=contact_kind_names(refusal.kinds, _),
         )
     )
 

@@ -71,6 +71,21 @@ def set_status(order: Order, status: Status, at: datetime) -> None:
         order.return_answered_at = order.return_answered_at or at
 
 
+def _record_remote(
+    session: AsyncSession, order: Order, remote: schemas.Order, source: str, now: datetime
+) -> None:
+    """The remote status in the Order Status History, as the marketplace reported it."""
+    repositories.append_history(
+        session,
+        order,
+        status=remote.status.value,
+        source=source,
+        sync_state="remote",
+        at=remote.updated_at or now,
+        tracking_number=remote.tracking_number,
+    )
+
+
 async def apply_remote_order(
     session: AsyncSession, remote: schemas.Order, *, now: datetime, source: str = "marketplace"
 ) -> Applied:
@@ -86,15 +101,7 @@ async def apply_remote_order(
         session.add(order)
         repositories.remember_order(session, order)
         if remote.status is not Status.PROCESSED:
-            repositories.append_history(
-                session,
-                order,
-                status=remote.status.value,
-                source=source,
-                sync_state="remote",
-                at=remote.updated_at or now,
-                tracking_number=remote.tracking_number,
-            )
+            _record_remote(session, order, remote, source, now)
         return Applied(order, created=True, previous_status=None)
 
     previous = Status(order.status)
@@ -109,13 +116,5 @@ async def apply_remote_order(
     order.updated_at = now
     if remote.status is not previous and not await repositories.pending_changes(session, order.id):
         set_status(order, remote.status, remote.updated_at or now)
-        repositories.append_history(
-            session,
-            order,
-            status=remote.status.value,
-            source=source,
-            sync_state="remote",
-            at=remote.updated_at or now,
-            tracking_number=remote.tracking_number,
-        )
+        _record_remote(session, order, remote, source, now)
     return Applied(order, created=False, previous_status=previous)
