@@ -43,9 +43,11 @@ from bot.marketplace.sandbox.marketplace import SandboxMarketplace
 from bot.presentation import coalesced, keyboards
 from bot.presentation.away import AwayTexts
 from bot.presentation.digest import render_digest
+from bot.presentation.file_notes import BuyerFileNotes
 from bot.presentation.menus import command_menu
 from bot.presentation.notices import Notices
 from bot.presentation.relayed import render_buyer_message
+from bot.relay.buyer_notes import FILE_NOTE, BuyerNotes
 from bot.relay.files import FileChecker
 from bot.relay.incoming import BuyerRelay
 from bot.relay.replies import Replies, telegram_download
@@ -153,8 +155,14 @@ class Runtime:
         self.application: Application = builder.build()
         notices = Notices()
         # Every relayed file is read and covered in a worker process, never in this one.
-        self.files = FileChecker(ScanPool(workers=1))
-        self.relay = BuyerRelay(self.marketplace, self.defaults, render_buyer_message, self.files)
+        self.files = FileChecker(ScanPool(workers=settings.scan_pool_size))
+        # Buyers are told about their files on the order's thread, through the marketplace outbox.
+        self.buyer_notes = BuyerNotes(
+            self.db, BuyerFileNotes(), wake_dispatcher=lambda: self.dispatcher.wake()
+        )
+        self.relay = BuyerRelay(
+            self.marketplace, self.defaults, render_buyer_message, self.files, self.buyer_notes
+        )
         # This process's owner id and the lock that dies with it: what a killed process claimed
         # is taken over as soon as its lock is free, not when its claims' leases run out.
         self.liveness = liveness_for(self.db.url, self.db.engine)
@@ -204,7 +212,7 @@ class Runtime:
             self.marketplace,
             on_telegram_queued=self.sender.wake,
             lease=claims,
-            kinds={"message": self.replies.deliver},
+            kinds={"message": self.replies.deliver, FILE_NOTE: self.replies.deliver},
             owner=owner,
         )
         self.orders = OrderService(self.db, wake_dispatcher=self.dispatcher.wake)

@@ -7,6 +7,7 @@ never rename. A missing or malformed setting stops start-up with one line naming
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -51,6 +52,8 @@ class Settings(BaseSettings):
     #: the public https:// root Telegram clients reach this listener at; set = the Mini App at
     #: {PUBLIC_URL}/app/ is offered (chat menu button, "Open board" buttons)
     public_url: str | None = None
+    #: how many worker processes read relayed files side by side; unset = min(2, CPU count)
+    scan_workers: int | None = Field(default=None, ge=1, le=32)
 
     @field_validator("database_url")
     @classmethod
@@ -79,6 +82,11 @@ class Settings(BaseSettings):
     def board_url(self) -> str | None:
         """Where Telegram opens the order board, or None when it is not offered."""
         return f"{self.public_url}/app/" if self.public_url else None
+
+    @property
+    def scan_pool_size(self) -> int:
+        """The relay's scanning workers: as set, else one per core up to two."""
+        return self.scan_workers or min(2, os.cpu_count() or 1)
 
     @field_validator("default_timezone")
     @classmethod

@@ -52,8 +52,8 @@ class LoadedAttachment:
     covered: bool = False
 
 
-#: Raises :class:`FileRefused` for a file that may not be sent (then the row's
-#: ``refused_note``, when it has one, is sent in its place).
+#: Raises :class:`FileRefused` for a file that may not be sent (then the row's line for that
+#: reason in ``refused_notes``, else its ``refused_note``, when it has one, is sent in its place).
 LoadAttachment = Callable[[Mapping[str, Any]], Awaitable[LoadedAttachment]]
 #: Renders waiting messages of one kind for one chat as one: (kind, chat id, what each one
 #: said) -> (the sendMessage parameters, how many of them it holds, from the first).
@@ -253,8 +253,9 @@ class TelegramSender:
                 raise RuntimeError("no attachment loader configured")
             try:
                 loaded = await self.load_attachment(attachment)
-            except FileRefused:
-                note = attachment.get("refused_note")
+            except FileRefused as refused:
+                because = attachment.get("refused_notes") or {}
+                note = because.get(refused.reason.value) or attachment.get("refused_note")
                 if not note:
                     raise
                 # The file is never sent unchecked: the chat gets one line in its place.

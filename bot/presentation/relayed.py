@@ -9,10 +9,11 @@ from html import escape
 from typing import Any
 
 from bot.delivery.notify import Recipient
-from bot.domain.files import safe_filename, send_as_photo, type_for_content_type
+from bot.domain.files import FileRefusal, safe_filename, send_as_photo, type_for_content_type
 from bot.domain.relay_text import TELEGRAM_TEXT_LIMIT, split_text, utf16_len
 from bot.marketplace import schemas
 from bot.presentation import keyboards
+from bot.presentation.file_notes import refusal_reason
 from bot.presentation.limits import clip
 from bot.presentation.views import ALIAS, Reader
 from bot.relay.incoming import Outgoing
@@ -72,6 +73,13 @@ def render_buyer_message(
             "This file could not be checked for contact details, so it is not passed on. "
             "See it on the marketplace."
         ),
+        refused_because={
+            reason: "⛔ "
+            + _("This file is not passed on: {reason}. See it on the marketplace.").format(
+                reason=refusal_reason(reason, _)
+            )
+            for reason in FileRefusal
+        },
     )
     for index, attachment in enumerate(relayable, start=1):
         out.append(
@@ -82,10 +90,12 @@ def render_buyer_message(
 
 @dataclass(frozen=True, slots=True)
 class _FileNotes:
-    """What the outbox adds to a covered file's caption, or sends instead of a refused file."""
+    """What the outbox adds to a covered file's caption, or sends instead of a refused file:
+    the line that says why, or (for a reason it does not know) the general one."""
 
     covered: str
     refused: str
+    refused_because: dict[FileRefusal, str]
 
 
 def _attachment(
@@ -117,5 +127,9 @@ def _attachment(
             "as": "photo" if as_photo else "document",
             "covered_note": escape(notes.covered),
             "refused_note": f"{caption}\n{escape(notes.refused)}",
+            "refused_notes": {
+                reason.value: f"{caption}\n{escape(line)}"
+                for reason, line in notes.refused_because.items()
+            },
         },
     )

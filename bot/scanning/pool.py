@@ -1,11 +1,12 @@
 """A pool of worker processes that open untrusted files, with an ``async`` API for the bot.
 
-    pool = ScanPool(workers=1)
+    pool = ScanPool(workers=2)
     lines = await pool.run(read_lines_job, data)     # any importable function and its arguments
     await pool.close()
 
-Each job runs in a separate process started with ``forkserver`` (``spawn`` where there is none),
-never forked from the bot and its event loop, under :class:`Limits`:
+Up to ``workers`` jobs run side by side, each in a worker process of its own started with
+``forkserver`` (``spawn`` where there is none), never forked from the bot and its event loop;
+more wait for a free worker. Every job runs under :class:`Limits`:
 
 - ``time_limit`` seconds per job: a job still running then is killed with its worker and
   :class:`ScanTimedOut` is raised;
@@ -15,9 +16,11 @@ never forked from the bot and its event loop, under :class:`Limits`:
   :mod:`bot.scanning.pictures`) against decompression bombs.
 
 A job's own exception (a refused file, say) is raised here as it was raised there. A worker that
-dies or is killed is replaced by a new one on the next job; the bot goes on. Workers start on
-first use and load their OCR engine lazily, so a bot that never gets a file never pays for one.
-``peak_rss_bytes`` is the highest resident memory any worker has reported.
+dies or is killed fails only its own job and is replaced by a new one on the next job; the other
+workers go on with theirs, and so does the bot. Workers start on first use and load their OCR
+engine lazily, so a bot that never gets a file never pays for one. ``peak_rss_bytes`` is the
+highest resident memory any worker has reported (each worker is a process of its own: the
+machine holds up to ``workers`` times that), ``jobs`` how many jobs the pool was given.
 """
 
 from __future__ import annotations
@@ -77,12 +80,16 @@ class ScanPool:
         methods = multiprocessing.get_all_start_methods()
         method = start_method or ("forkserver" if "forkserver" in methods else "spawn")
         self._context: Any = multiprocessing.get_context(method)
-        self._size = workers
+        #: how many jobs run side by side, each in a worker of its own
+        self.size = workers
         self._idle: list[_Worker] = []
         self._slots = asyncio.Semaphore(workers)
         self._all: set[_Worker] = set()
         self._closed = False
+        #: the highest resident memory any worker has reported, in bytes
         self.peak_rss_bytes = 0
+        #: how many jobs were handed to the pool
+        self.jobs = 0
 
     async def run(
         self, function: Callable[..., T], *args: Any, time_limit: float | None = None
@@ -90,6 +97,7 @@ class ScanPool:
         """Run ``function(*args)`` in a worker and return its result, or raise its exception."""
         if self._closed:
             raise ScanFailed("the scanning pool is closed")
+        self.jobs += 1
         async with self._slots:
             worker = await self._idle_worker()
             healthy = False
