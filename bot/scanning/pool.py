@@ -117,10 +117,15 @@ class ScanPool:
                 else:
                     await self._stop(worker)
         status, value, rss = answer
+        worker.peak_rss = max(worker.peak_rss, rss)
         self.peak_rss_bytes = max(self.peak_rss_bytes, rss)
         if status == "ok":
             return value
         raise value
+
+    def workers_peak_rss_bytes(self) -> int:
+        """The running workers' peak resident memory added up: what the pool holds at most."""
+        return sum(worker.peak_rss for worker in self._all)
 
     async def close(self) -> None:
         """Stop every worker; later jobs fail with :class:`ScanFailed`."""

@@ -1,5 +1,6 @@
 """The real bot, started for real: PTB Application, uvicorn, delivery loops, on a fresh database,
-talking to the loopback Telegram stand-in and (in sandbox mode) its built-in marketplace.
+talking to the loopback Telegram stand-in and its built-in sandbox marketplace (``bot``), or the
+loopback marketplace over HTTP (``live_bot`` and ``marketplace``).
 
 ``running_bot`` starts and stops a whole ``Runtime``; ``bot.restart()`` stops it and starts a new
 one on the same database, as a process restart would.
@@ -20,12 +21,14 @@ from bot.app import Runtime
 from bot.delivery.rate_limit import ChatRateLimiter
 from bot.serving import serve
 from bot.settings import load_settings
+from testkit.marketplace_stub import MarketplaceStub, new_webhook_secret
 from testkit.ports import free_port
 from testkit.telegram_stub import StubUser, TelegramStub
 from testkit.work import unfinished
 
 TOKEN = "123456:TEST-token-for-the-stub"
 ADMIN_TOKEN = "admin-secret-for-tests"
+WEBHOOK_SECRET = new_webhook_secret()
 
 
 @dataclass
@@ -145,6 +148,36 @@ async def bot(telegram: TelegramStub, database_url: str) -> AsyncIterator[Runnin
     """The bot on its embedded default: the built-in sandbox marketplace."""
     async with started(RunningBot(telegram, database_url)) as running:
         yield running
+
+
+@pytest.fixture
+async def marketplace() -> AsyncIterator[MarketplaceStub]:
+    """The loopback marketplace over HTTP."""
+    async with MarketplaceStub(webhook_secret=WEBHOOK_SECRET, verify_delay=3600) as stub:
+        yield stub
+
+
+@pytest.fixture
+async def live_bot(
+    telegram: TelegramStub, database_url: str, marketplace: MarketplaceStub
+) -> AsyncIterator[RunningBot]:
+    """The bot against the loopback marketplace: signed webhooks in, REST calls out."""
+    port = free_port()
+    marketplace.webhook_url = f"http://127.0.0.1:{port}/webhooks/chopni"
+    overrides = {"chopni_api_url": marketplace.base_url, "chopni_webhook_secret": WEBHOOK_SECRET}
+    async with started(RunningBot(telegram, database_url, overrides, port=port)) as running:
+        yield running
+
+
+async def link_marketplace_seller(
+    bot: RunningBot, telegram: TelegramStub, seller_id: str, user_id: int, language: str = "en"
+) -> StubUser:
+    """A Telegram account linked to ``seller_id`` with a code from the admin API."""
+    code = (await bot.admin("POST", f"/admin/sellers/{seller_id}/link-codes")).json()["code"]
+    user = telegram.user(user_id, language_code=language)
+    await user.send(f"/start {code}")
+    await user.wait_for(lambda m: seller_id in (m.text or ""))
+    return user
 
 
 async def link_demo_seller(user: StubUser) -> None:

@@ -3,47 +3,19 @@ in, changes out with one Idempotency-Key, an outage that delays but loses nothin
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
 from sqlalchemy import update
 
 from storage.models import MarketplaceOutbox
-from testkit.marketplace_stub import MarketplaceStub, new_webhook_secret
-from testkit.ports import free_port
+from testkit.marketplace_stub import MarketplaceStub
 from testkit.telegram_stub import StubUser, TelegramStub
-from tests.e2e.conftest import RunningBot, started
+from tests.e2e.conftest import RunningBot, link_marketplace_seller
 from tests.e2e.helpers import TRACKING, skip_comment_and_confirm
 
 SELLER = "shop-42"
 
 
-SECRET = new_webhook_secret()
-
-
-@pytest.fixture
-async def marketplace() -> AsyncIterator[MarketplaceStub]:
-    async with MarketplaceStub(webhook_secret=SECRET, verify_delay=3600) as stub:
-        yield stub
-
-
-@pytest.fixture
-async def live_bot(
-    telegram: TelegramStub, database_url: str, marketplace: MarketplaceStub
-) -> AsyncIterator[RunningBot]:
-    port = free_port()
-    marketplace.webhook_url = f"http://127.0.0.1:{port}/webhooks/chopni"
-    overrides = {"chopni_api_url": marketplace.base_url, "chopni_webhook_secret": SECRET}
-    async with started(RunningBot(telegram, database_url, overrides, port=port)) as running:
-        yield running
-
-
 async def linked_seller(bot: RunningBot, telegram: TelegramStub) -> StubUser:
-    code = (await bot.admin("POST", f"/admin/sellers/{SELLER}/link-codes")).json()["code"]
-    user = telegram.user(7007, language_code="en")
-    await user.send(f"/start {code}")
-    await user.wait_for(lambda m: SELLER in (m.text or ""))
-    return user
+    return await link_marketplace_seller(bot, telegram, SELLER, 7007)
 
 
 async def test_a_sale_webhook_reaches_the_seller(

@@ -86,6 +86,17 @@ async def test_a_sellers_clean_photo_goes_out_without_a_covering_note(
     assert not [m for m in english_seller.messages if "Covered in your" in (m.text or "")]
 
 
+async def test_a_sellers_file_is_scanned_once_when_sent_not_again_when_it_goes_out(
+    bot: RunningBot, english_seller: StubUser
+) -> None:
+    _order, sale = await paid_demo_order(bot, english_seller)
+    await open_compose(english_seller, sale)
+    jobs = bot.rt.files.pool.jobs
+    await english_seller.send_document(hostile.rich_pdf(), "invoice.pdf", "application/pdf")
+    await english_seller.wait_for(lambda m: (m.text or "").startswith("✅"), timeout=30)
+    assert bot.rt.files.pool.jobs == jobs + 1
+
+
 async def test_files_that_cannot_be_checked_are_refused_with_one_line_and_the_bot_goes_on(
     bot: RunningBot, english_seller: StubUser
 ) -> None:
