@@ -12,10 +12,10 @@ checked is never passed on.
 
 One file is scanned once, however many times it is checked: checks of the same bytes (by their
 SHA-256) share the scan running for them, and its answer is kept for ``keep_for`` seconds, up to
-``keep_bytes`` of covered files. So a buyer's photo relayed to every account of a shop, and a
-seller's file checked when it is sent and again when it goes out to the marketplace, cost the
-worker one job. An ``UNCHECKED`` answer is shared by the checks waiting for it but not kept: the
-next try scans again.
+``keep_bytes`` of covered files (the oldest give way), then let go. So a buyer's photo relayed
+to every account of a shop, and a seller's file checked when it is sent and again when it goes
+out to the marketplace, cost the worker one job. An ``UNCHECKED`` answer is shared by the checks
+waiting for it but not kept: the next try scans again.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 #: How long a scan's answer is kept: a relay's sends, or a reply waiting for its upload.
 KEEP_FOR = 600.0
 #: At most this many bytes of covered files are kept in the bot's memory.
-KEEP_BYTES = 24 * 1024 * 1024
+KEEP_BYTES = 16 * 1024 * 1024
 
 Outcome = Scanned | FileRefused
 
@@ -116,13 +116,19 @@ class FileChecker:
         self._kept_bytes += kept.size
         while self._kept_bytes > self._keep_bytes:
             self._forget(next(iter(self._kept)))
+        # The memory goes back when the answer expires, even if no other file comes meanwhile.
+        asyncio.get_running_loop().call_later(self._keep_for, self._expire)
 
     def _recall(self, key: bytes) -> Outcome | None:
+        self._expire()
+        kept = self._kept.get(key)
+        return kept.outcome if kept is not None else None
+
+    def _expire(self) -> None:
+        """Forget the answers whose time is up (the oldest come first)."""
         now = self._clock()
         while self._kept and next(iter(self._kept.values())).until <= now:
             self._forget(next(iter(self._kept)))
-        kept = self._kept.get(key)
-        return kept.outcome if kept is not None else None
 
     def _forget(self, key: bytes) -> None:
         self._kept_bytes -= self._kept.pop(key).size
