@@ -13,7 +13,7 @@ from telegram.error import InvalidToken, NetworkError
 from bot import logs
 from bot.domain.identifiers import valid_seller_id
 from bot.settings import Settings, SettingsError, load_settings
-from storage.migrate import NotMigrated
+from storage.revision import NotMigrated
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -22,7 +22,7 @@ from bot.board.weekly import WeeklyCards
 from bot.reminders.sweep import Reminders
 from bot.team.away import AwayMode
 from handlers.context import Context
-from storage.migrate import require_migrated, upgrade
+from storage.revision import migrate_if_behind, require_migrated
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ async def serve(
             loop.add_signal_handler(sig, stop.set)
     try:
         if apply_migrations:
-            await upgrade(runtime.db.engine)
+            await migrate_if_behind(runtime.db.engine)
         else:
             await require_migrated(runtime.db.engine)
     except BaseException:

@@ -19,6 +19,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.ext.asyncio import AsyncSession as AsyncSession
 
+#: Page cache per SQLite connection, in KiB (bench.memory: 8 MiB less at the peak than 2 MiB).
+SQLITE_CACHE_KIB = 1024
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
@@ -75,6 +77,9 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Every pooled connection keeps its own page cache (2 MiB by default), in the bot's own
+        # memory; the database file's pages stay in the system's cache either way.
+        cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")

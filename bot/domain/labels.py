@@ -38,6 +38,14 @@ from bot.domain.tracking import (
 )
 
 
+class LabelRefused(ValueError):
+    """A picture the reader will not open; ``reason`` is ``not_an_image`` or ``too_large``."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 class Source(enum.StrEnum):
     """Where on the label a finding came from."""
 

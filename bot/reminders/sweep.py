@@ -2,7 +2,7 @@
 
 The sweep is a few indexed queries, not a walk over every order: which (time zone, hour) groups
 of sellers are due now, then one query (:func:`storage.stalled.most_urgent`) for the orders each
-of those sellers' digest lists, read seller by seller and rendered and queued 500 sellers at a
+of those sellers' digest lists, read seller by seller and rendered and queued 100 sellers at a
 time, with the domain's :func:`stall_reasons` on just those rows for the wording. Each seller's
 digest is claimed by inserting its (seller, local date) record in the same transaction as the
 messages; a record that already exists means another sweep or process sent it, so nothing goes
@@ -41,7 +41,9 @@ from storage.stalled import most_urgent
 
 log = logging.getLogger(__name__)
 
-_BATCH = 500
+#: Sellers rendered and queued per transaction. 500 held the bot's peak memory 24 MiB higher
+#: (bench.memory: 174 MiB, against 150 at 100) for no measurable gain in sweep time.
+_BATCH = 100
 
 #: sellers who share a digest moment: (time zone, reminder hour, quiet start, end, enabled)
 _Group = tuple[str, int, int, int, bool]

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import sys
+
 import pytest
 from sqlalchemy import inspect
 
 from storage.database import Database
-from storage.migrate import NotMigrated, downgrade, head_revision, require_migrated, upgrade
+from storage.migrate import downgrade, head_revision, upgrade
 from storage.models import Base
+from storage.revision import HEAD, NotMigrated, migrate_if_behind, require_migrated
 
 
 async def _tables(db: Database) -> set[str]:
@@ -62,3 +66,38 @@ async def test_a_database_behind_the_code_is_named_with_the_command_that_fixes_i
         assert head_revision() != "0001"
     finally:
         await db.dispose()
+
+
+def test_the_revision_the_bot_expects_is_the_newest_migration() -> None:
+    assert head_revision() == HEAD
+
+
+async def test_a_database_behind_is_brought_to_the_head(database_url: str) -> None:
+    db = Database(database_url)
+    try:
+        await upgrade(db.engine, "0001")
+        await migrate_if_behind(db.engine)
+        await require_migrated(db.engine)
+    finally:
+        await db.dispose()
+
+
+async def test_the_bot_starting_on_a_database_at_the_head_never_loads_alembic(db: Database) -> None:
+    check = (
+        "import asyncio, sys\n"
+        "import bot.serving\n"
+        "from storage.database import Database\n"
+        "from storage.revision import migrate_if_behind\n"
+        "async def main():\n"
+        "    db = Database(sys.argv[1])\n"
+        "    await migrate_if_behind(db.engine)\n"
+        "    await db.dispose()\n"
+        "asyncio.run(main())\n"
+        "print(sorted(name for name in sys.modules if name.split('.')[0] in ('alembic', 'mako')))\n"
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", check, db.url, stdout=asyncio.subprocess.PIPE
+    )
+    out, _ = await process.communicate()
+    assert process.returncode == 0
+    assert out.decode().strip() == "[]"
