@@ -37,6 +37,10 @@ def _peak_rss_mib(pid: int) -> float:
     return float("nan")
 
 
+def _mib_and_mb(mib: float) -> str:
+    return f"{mib:.0f} MiB ({mib * 2**20 / 1e6:.0f} MB)"
+
+
 async def main(orders: int, sellers: int) -> None:
     with tempfile.TemporaryDirectory() as directory:
         url = f"sqlite+aiosqlite:///{Path(directory) / 'bench.db'}"
@@ -84,9 +88,9 @@ async def main(orders: int, sellers: int) -> None:
             await process.wait()
     rows = [
         ("sellers / orders", f"{sellers:,} / {orders:,}"),
-        ("peak RSS after start-up", f"{idle:.0f} MiB"),
+        ("peak RSS after start-up", _mib_and_mb(idle)),
         ("digests queued by the sweep", str(sweep.json().get("sent"))),
-        ("peak RSS after sweep, /orders and sending (target < 150 MB)", f"{peak:.0f} MiB"),
+        ("peak RSS after sweep, /orders and sending (target < 150 MB)", _mib_and_mb(peak)),
     ]
     print_table(rows)
 
