@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -60,5 +61,5 @@ async def to_shell(request: Request) -> Response:
 async def static(request: Request) -> Response:
     name = request.path_params["name"]
     if name not in ASSETS:
-        return Response(status_code=404)
+        raise HTTPException(404)  # answered like any unknown path (problem details)
     return Response(asset(name), media_type=ASSETS[name], headers={"Cache-Control": "no-cache"})
