@@ -63,9 +63,10 @@ def order_row(
     }
 
 
-async def add_sellers(db: Database, *seller_ids: str) -> None:
+async def add_sellers(db: Database, *seller_ids: str, timezone: str | None = None) -> None:
+    """Shops (in ``timezone``; None: the default zone)."""
     async with db.transaction() as session:
-        session.add_all(Seller(id=seller_id) for seller_id in seller_ids)
+        session.add_all(Seller(id=seller_id, timezone=timezone) for seller_id in seller_ids)
         await session.commit()
 
 

@@ -25,9 +25,11 @@ from bot.board.changes import ChangeRefused, parse_change
 from bot.board.labels import MAX_LABEL_BYTES, Labels, read_label
 from bot.board.queries import BoardRow, NotLinked, OrderPage, board, order_page, viewer
 from bot.delivery.notify import SellerDefaults
+from bot.domain.board import Week
 from bot.domain.lifecycle import Status, StatusChange, TransitionRefused, allowed_next
 from bot.i18n import Gettext, pick_locale, translator
 from bot.presentation import refusals
+from bot.presentation.formatting import first_week_day
 from bot.presentation.views import Reader
 from bot.sync.orders import OrderNotFound, Saved
 from bot.team.roles import NotAllowed, Role, allows, permission_for
@@ -261,20 +263,25 @@ async def _label(request: Request, who: Seen) -> Response:
     return JSONResponse(await read_label(state.labels, order, data, _))
 
 
-async def _performance(request: Request, who: Seen) -> Response:
-    weeks = await performance.figures(
-        who.session, who.seller_id, who.reader.timezone, _state(request).clock()
+async def _weeks(request: Request, who: Seen) -> list[Week]:
+    """The shop's last weeks, begun on the day its week begins (the weekly card's weeks)."""
+    state = _state(request)
+    tz = who.reader.timezone
+    first_day = first_week_day(tz, state.defaults.locale)
+    return await performance.figures(
+        who.session, who.seller_id, tz, state.clock(), first_day=first_day
     )
+
+
+async def _performance(request: Request, who: Seen) -> Response:
+    weeks = await _weeks(request, who)
     return JSONResponse(
         {"timezone": who.reader.timezone, "weeks": [performance.to_json(w) for w in weeks]}
     )
 
 
 async def _performance_view(request: Request, who: Seen) -> str:
-    weeks = await performance.figures(
-        who.session, who.seller_id, who.reader.timezone, _state(request).clock()
-    )
-    return performance_page.performance(weeks, who.reader)
+    return performance_page.performance(await _weeks(request, who), who.reader)
 
 
 orders_endpoint = _json(_orders)

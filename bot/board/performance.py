@@ -27,12 +27,19 @@ WEEKS = 12
 
 
 async def figures(
-    session: AsyncSession, seller_id: str, tz: str, now: datetime, weeks: int = WEEKS
+    session: AsyncSession,
+    seller_id: str,
+    tz: str,
+    now: datetime,
+    weeks: int = WEEKS,
+    *,
+    first_day: int,
 ) -> list[Week]:
-    """The seller's figures for the last ``weeks`` local weeks, oldest first."""
-    mondays = last_weeks(now, tz, weeks)
-    start, _ = week_bounds(mondays[0], tz)
-    _, end = week_bounds(mondays[-1], tz)
+    """The seller's figures for the last ``weeks`` local weeks (from ``first_day``), oldest
+    first."""
+    firsts = last_weeks(now, tz, weeks, first_day=first_day)
+    start, _ = week_bounds(firsts[0], tz)
+    _, end = week_bounds(firsts[-1], tz)
     shipments = [
         Shipment(ship_by=ship_by, shipped_at=shipped_at, status=Status(status))
         for ship_by, shipped_at, status in (
@@ -67,15 +74,17 @@ async def figures(
             )
         )
         exchanges += [Exchange(order_id, at, from_buyer=False) for order_id, at in replied.all()]
-    return weekly_figures(mondays, tz, shipments, exchanges, now)
+    return weekly_figures(firsts, tz, shipments, exchanges, now)
 
 
 async def weeks_ending(
-    session: AsyncSession, seller_id: str, tz: str, monday: date, weeks: int = WEEKS
+    session: AsyncSession, seller_id: str, tz: str, first: date, weeks: int = WEEKS
 ) -> list[Week]:
-    """The figures of the ``weeks`` weeks ending with the one that starts on local ``monday``."""
-    _, end = week_bounds(monday, tz)
-    return await figures(session, seller_id, tz, end - timedelta(microseconds=1), weeks)
+    """The figures of the ``weeks`` weeks ending with the one that begins on the local day
+    ``first`` (whose weekday is the first of each)."""
+    _, end = week_bounds(first, tz)
+    last_moment = end - timedelta(microseconds=1)
+    return await figures(session, seller_id, tz, last_moment, weeks, first_day=first.weekday())
 
 
 def to_json(week: Week) -> dict[str, object]:

@@ -1,8 +1,10 @@
 """The weekly performance card: on the first day of each week, at the seller's reminder hour.
 
 :meth:`WeeklyCards.sweep` runs with the reminder sweep (every few minutes, in every process).
-A seller is due on their local Monday from their reminder hour on, if the card is switched on in
-/settings and the week just ended had orders (placed in it, or due in it). The card is claimed by
+A seller is due on the first local day of their week (Monday in Bulgaria; where the shop is
+says which, :func:`~bot.presentation.formatting.first_week_day`) from their reminder hour on, if
+the card is switched on in /settings and the week just ended had orders (placed in it, or due in
+it). The card is claimed by
 inserting the (seller, week) record in the same transaction as the photo messages, so it goes
 out at most once a week whatever the number of processes or sweeps.
 
@@ -29,6 +31,7 @@ from bot.delivery.notify import SellerDefaults, recipient_for
 from bot.delivery.telegram_outbox import LoadAttachment, LoadedAttachment, enqueue
 from bot.domain.board import Week, week_bounds, week_start
 from bot.i18n import translator
+from bot.presentation.formatting import first_week_day
 from bot.presentation.views import Reader
 from storage import repositories
 from storage.database import Database
@@ -37,12 +40,13 @@ from storage.models import Order, Seller, TelegramAccount, WeeklyCard
 log = logging.getLogger(__name__)
 
 
-def due_week(now: datetime, tz: str, hour: int) -> date | None:
-    """The local Monday of the week just ended, if the card about it is due at ``now``."""
+def due_week(now: datetime, tz: str, hour: int, first_day: int) -> date | None:
+    """The first local day of the week just ended, if the card about it is due at ``now``
+    (weeks begin on ``first_day``, 0 Monday … 6 Sunday)."""
     local = now.astimezone(ZoneInfo(tz))
-    if local.weekday() != 0 or local.hour < hour:
+    if local.weekday() != first_day or local.hour < hour:
         return None
-    return week_start(now, tz) - timedelta(weeks=1)
+    return week_start(now, tz, first_day=first_day) - timedelta(weeks=1)
 
 
 class WeeklyCards:
@@ -63,8 +67,8 @@ class WeeklyCards:
         """Queue the card for every due seller; returns how many sellers got one."""
         now = now or self._clock()
         sent = 0
-        for seller_id, tz, monday in await self._due(now):
-            if await self._send(seller_id, tz, monday, now):
+        for seller_id, tz, first in await self._due(now):
+            if await self._send(seller_id, tz, first, now):
                 sent += 1
         if sent:
             log.info("weekly card queued for %d sellers", sent)
@@ -90,9 +94,10 @@ class WeeklyCards:
             ).all()
             due = []
             for seller_id, tz, reminder_hour in rows:
-                monday = due_week(now, str(tz), int(reminder_hour))
-                if monday is not None:
-                    due.append((str(seller_id), str(tz), monday))
+                first_day = first_week_day(str(tz), self._defaults.locale)
+                first = due_week(now, str(tz), int(reminder_hour), first_day)
+                if first is not None:
+                    due.append((str(seller_id), str(tz), first))
             if not due:
                 return []
             done = set(
@@ -104,12 +109,12 @@ class WeeklyCards:
                     )
                 ).all()
             )
-        return [(s, tz, monday) for s, tz, monday in due if (s, monday) not in done]
+        return [(s, tz, first) for s, tz, first in due if (s, first) not in done]
 
-    async def _send(self, seller_id: str, tz: str, monday: date, now: datetime) -> bool:
-        start, end = week_bounds(monday, tz)
+    async def _send(self, seller_id: str, tz: str, first: date, now: datetime) -> bool:
+        start, end = week_bounds(first, tz)
         async with self._db.snapshot() as session:
-            weeks = await weeks_ending(session, seller_id, tz, monday)
+            weeks = await weeks_ending(session, seller_id, tz, first)
             placed = await session.scalar(
                 select(func.count())
                 .select_from(Order)
@@ -122,7 +127,7 @@ class WeeklyCards:
         dialect = sqlite if self._db.is_sqlite else postgresql
         claim = (
             dialect.insert(WeeklyCard)
-            .values(seller_id=seller_id, week_start=monday, sent_at=now)
+            .values(seller_id=seller_id, week_start=first, sent_at=now)
             .on_conflict_do_nothing()
             .returning(WeeklyCard.seller_id)
         )
@@ -138,11 +143,11 @@ class WeeklyCards:
                     account.chat_id,
                     "sendPhoto",
                     {"chat_id": account.chat_id, "caption": caption(card, weeks, reader)},
-                    dedupe_key=f"weekly:{seller_id}:{monday.isoformat()}:{account.chat_id}",
+                    dedupe_key=f"weekly:{seller_id}:{first.isoformat()}:{account.chat_id}",
                     attachment={
                         "kind": CARD_KIND,
                         "card": card.to_json(),
-                        "filename": f"week-{monday.isoformat()}.png",
+                        "filename": f"week-{first.isoformat()}.png",
                         "as": "photo",
                     },
                 )

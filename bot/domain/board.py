@@ -11,13 +11,15 @@ An open order sits in one group by what it needs, most urgent first::
 Independently of its group, an order whose buyer wrote last (no reply from the seller since)
 is also listed under "a buyer wrote".
 
-The weekly figures (:func:`weekly_figures`) count local weeks starting on Monday. An order
-belongs to the week its ship-by deadline falls in, once that deadline has passed; it was shipped
-on time when it was SHIPPED at or before the deadline, and is late otherwise (shipped late, or
-not shipped by then). Orders cancelled, or refunded without ever shipping, are not counted.
-The first-reply time is measured from a buyer message that waited for an answer (the first
-after the seller's last reply) to the seller's next reply, and belongs to the week the buyer
-wrote in; unanswered waits are counted apart.
+The weekly figures (:func:`weekly_figures`) count local weeks starting on the shop's first day
+of the week (``first_day``: 0 is Monday, 6 Sunday, as ``date.weekday()``; the caller knows where
+the shop is, and so which day that is). An order belongs to the week its ship-by deadline
+falls in, once that deadline has passed; it was shipped on time when it was SHIPPED at or
+before the deadline, and is late otherwise (shipped late, or not shipped by then). Orders
+cancelled, or refunded without ever shipping, are not counted. The first-reply time is measured
+from a buyer message that waited for an answer (the first after the seller's last reply) to the
+seller's next reply, and belongs to the week the buyer wrote in; unanswered waits are counted
+apart.
 """
 
 from __future__ import annotations
@@ -82,24 +84,30 @@ def buyer_waiting(last_buyer_message: datetime | None, last_reply: datetime | No
     )
 
 
-def week_start(moment: datetime, tz: str) -> date:
-    """The local Monday of the week ``moment`` falls in."""
+def week_start(moment: datetime, tz: str, *, first_day: int) -> date:
+    """The local first day of the week ``moment`` falls in (weeks begin on ``first_day``)."""
     day = moment.astimezone(ZoneInfo(tz)).date()
-    return day - timedelta(days=day.weekday())
+    return day - timedelta(days=(day.weekday() - first_day) % 7)
 
 
-def week_bounds(monday: date, tz: str) -> tuple[datetime, datetime]:
-    """The week starting on local ``monday`` as a UTC [start, end) pair."""
+def week_bounds(first: date, tz: str) -> tuple[datetime, datetime]:
+    """The week beginning on the local day ``first`` as a UTC [start, end) pair."""
     zone = ZoneInfo(tz)
-    start = datetime.combine(monday, time(0), zone).astimezone(UTC)
-    end = datetime.combine(monday + timedelta(days=7), time(0), zone).astimezone(UTC)
+    start = datetime.combine(first, time(0), zone).astimezone(UTC)
+    end = datetime.combine(first + timedelta(days=7), time(0), zone).astimezone(UTC)
     return start, end
 
 
-def last_weeks(now: datetime, tz: str, count: int = 12) -> list[date]:
-    """The local Mondays of the last ``count`` weeks, oldest first, this week last."""
-    this_week = week_start(now, tz)
+def last_weeks(now: datetime, tz: str, count: int = 12, *, first_day: int) -> list[date]:
+    """The local first days of the last ``count`` weeks, oldest first, this week last."""
+    this_week = week_start(now, tz, first_day=first_day)
     return [this_week - timedelta(weeks=n) for n in range(count - 1, -1, -1)]
+
+
+def _week_of(moment: datetime, tz: str, weeks: Sequence[date]) -> int | None:
+    """The index in ``weeks`` (consecutive, oldest first) of the week ``moment`` falls in."""
+    n = (moment.astimezone(ZoneInfo(tz)).date() - weeks[0]).days // 7 if weeks else -1
+    return n if 0 <= n < len(weeks) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,12 +179,12 @@ def weekly_figures(
     exchanges: Iterable[Exchange],
     now: datetime,
 ) -> list[Week]:
-    """The figures of each week in ``weeks`` (local Mondays), in the same order."""
-    index = {monday: n for n, monday in enumerate(weeks)}
+    """The figures of each week in ``weeks`` (their local first days, consecutive, oldest
+    first), in the same order."""
     due = [0] * len(weeks)
     on_time = [0] * len(weeks)
     for shipment in shipments:
-        n = index.get(week_start(shipment.ship_by, tz))
+        n = _week_of(shipment.ship_by, tz, weeks)
         if n is None or shipment.ship_by > now or not _counted(shipment):
             continue
         due[n] += 1
@@ -185,7 +193,7 @@ def weekly_figures(
     replies: list[list[float]] = [[] for _ in weeks]
     unanswered = [0] * len(weeks)
     for wrote, replied in first_reply_waits(exchanges):
-        n = index.get(week_start(wrote, tz))
+        n = _week_of(wrote, tz, weeks)
         if n is None:
             continue
         if replied is None:
@@ -194,7 +202,7 @@ def weekly_figures(
             replies[n].append((replied - wrote).total_seconds())
     return [
         Week(
-            start=monday,
+            start=first,
             due=due[n],
             on_time=on_time[n],
             late=due[n] - on_time[n],
@@ -202,7 +210,7 @@ def weekly_figures(
             replies=len(replies[n]),
             unanswered=unanswered[n],
         )
-        for n, monday in enumerate(weeks)
+        for n, first in enumerate(weeks)
     ]
 
 

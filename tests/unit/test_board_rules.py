@@ -20,7 +20,8 @@ from bot.domain.board import (
 )
 from bot.domain.lifecycle import Status
 
-SOFIA = "Europe/Sofia"
+SOFIA, NEW_YORK = "Europe/Sofia", "America/New_York"
+MONDAY, SUNDAY = 0, 6
 #: Wednesday 2026-12-02 10:00 in Sofia (08:00 UTC)
 NOW = datetime(2026, 12, 2, 8, 0, tzinfo=UTC)
 DAY_ENDS = end_of_local_day(NOW, SOFIA)
@@ -59,13 +60,24 @@ def test_a_buyer_waits_when_they_wrote_after_the_last_reply() -> None:
     assert not buyer_waiting(None, NOW)
 
 
-def test_weeks_start_on_the_local_monday() -> None:
+def test_weeks_start_on_the_local_monday_where_weeks_begin_on_monday() -> None:
     # Sunday 23:30 UTC is already Monday in Sofia
-    assert week_start(datetime(2026, 11, 29, 23, 30, tzinfo=UTC), SOFIA) == date(2026, 11, 30)
-    weeks = last_weeks(NOW, SOFIA)
+    sunday_night = datetime(2026, 11, 29, 23, 30, tzinfo=UTC)
+    assert week_start(sunday_night, SOFIA, first_day=MONDAY) == date(2026, 11, 30)
+    weeks = last_weeks(NOW, SOFIA, first_day=MONDAY)
     assert len(weeks) == 12
     assert weeks[-1] == date(2026, 11, 30)
     assert weeks[0] == date(2026, 9, 14)
+
+
+def test_weeks_start_on_the_local_sunday_where_weeks_begin_on_sunday() -> None:
+    # Sunday 23:30 UTC is Sunday evening in New York: that Sunday's week
+    sunday_night = datetime(2026, 11, 29, 23, 30, tzinfo=UTC)
+    assert week_start(sunday_night, NEW_YORK, first_day=SUNDAY) == date(2026, 11, 29)
+    assert week_start(NOW, SOFIA, first_day=SUNDAY) == date(2026, 11, 29)
+    weeks = last_weeks(NOW, NEW_YORK, first_day=SUNDAY)
+    assert weeks[-1] == date(2026, 11, 29) and weeks[0] == date(2026, 9, 13)
+    assert {week.weekday() for week in weeks} == {SUNDAY}
 
 
 def test_only_the_first_of_several_waiting_messages_starts_the_clock() -> None:
@@ -113,6 +125,27 @@ def test_weekly_figures_count_deadlines_met_late_orders_and_the_median_first_rep
     assert week.first_reply_seconds == 2 * 3600
     assert (week.replies, week.unanswered) == (3, 1)
     assert (this_week.due, this_week.first_reply_seconds, this_week.on_time_rate) == (0, None, None)
+
+
+def test_weekly_figures_count_an_order_in_the_week_its_first_day_begins() -> None:
+    # due on Sunday 2026-11-29 at noon in Sofia: the last day of a Monday week, the first of a
+    # Sunday week
+    due = datetime(2026, 11, 29, 10, 0, tzinfo=UTC)
+    shipments = [Shipment(due, due - timedelta(hours=1), Status.SHIPPED)]
+    by_monday = weekly_figures(
+        last_weeks(NOW, SOFIA, 2, first_day=MONDAY), SOFIA, shipments, [], NOW
+    )
+    by_sunday = weekly_figures(
+        last_weeks(NOW, SOFIA, 2, first_day=SUNDAY), SOFIA, shipments, [], NOW
+    )
+    assert [(w.start, w.due) for w in by_monday] == [
+        (date(2026, 11, 23), 1),
+        (date(2026, 11, 30), 0),
+    ]
+    assert [(w.start, w.due) for w in by_sunday] == [
+        (date(2026, 11, 22), 0),
+        (date(2026, 11, 29), 1),
+    ]
 
 
 def test_the_verdict_names_what_matters_most() -> None:
