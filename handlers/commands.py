@@ -105,13 +105,15 @@ async def start(update: Update, context: Context) -> None:
             )
         else:
             linked = _("Linked to seller {seller}. New sales will arrive here.")
-        await _send(
+        await _welcome(
             update,
+            context,
+            who,
             escape(linked.format(seller=seller_id)) + "\n\n" + help_text(_, linked=True),
         )
         return
     if who.seller_id is not None:
-        await _send(update, help_text(_, linked=True))
+        await _welcome(update, context, who, help_text(_, linked=True))
         return
     if runtime.sandbox is not None:
         seller_id = f"demo-{who.user_id}"
@@ -122,8 +124,10 @@ async def start(update: Update, context: Context) -> None:
             telegram_locale=user.language_code,
             first_name=user.first_name,
         )
-        await _send(
+        await _welcome(
             update,
+            context,
+            who,
             escape(
                 _(
                     "Welcome! This bot runs on the built-in sandbox marketplace, so you are "
@@ -138,10 +142,24 @@ async def start(update: Update, context: Context) -> None:
     await _send(update, help_text(_, linked=False))
 
 
+def _board_button(context: Context, who: Who) -> InlineKeyboardMarkup | None:
+    """The "Open board" button under a linked seller's answer, when PUBLIC_URL offers the board."""
+    board = context.runtime.settings.board_url
+    return keyboards.open_board(board, who._) if board else None
+
+
+async def _welcome(update: Update, context: Context, who: Who, text: str) -> None:
+    """Answer a seller who linked or started: their chat's menu (and its board button) in their
+    language, and the board offered under the answer."""
+    await context.runtime.set_chat_commands(who.chat_id, who.locale, linked=True)
+    await _send(update, text, _board_button(context, who))
+
+
 async def help_command(update: Update, context: Context) -> None:
     """Explain what the bot does and list the commands."""
     who = await identify(update, context)
-    await _send(update, help_text(who._, linked=who.seller_id is not None))
+    linked = who.seller_id is not None
+    await _send(update, help_text(who._, linked), _board_button(context, who) if linked else None)
 
 
 async def language(update: Update, context: Context) -> None:
@@ -179,13 +197,12 @@ async def orders(update: Update, context: Context) -> None:
         return
     async with context.runtime.db.snapshot() as session:
         found = await repositories.open_orders(session, who.seller_id or "")
-    board = context.runtime.settings.board_url
     rows: list[Sequence[InlineKeyboardButton]] = []
     listed = order_buttons(found, who.reader)
     if listed is not None:
         rows.extend(listed.inline_keyboard)
-    if board:
-        rows.extend(keyboards.open_board(board, who._).inline_keyboard)
+    if (board := _board_button(context, who)) is not None:
+        rows.extend(board.inline_keyboard)
     markup = InlineKeyboardMarkup(rows) if rows else None
     await _send(update, views.order_list(found, who.reader), markup)
 

@@ -24,6 +24,7 @@ CHAT_ACTIONS = {
     "upload_video_note",
 }
 COMMAND = re.compile(r"[a-z0-9_]{1,32}")
+MENU_BUTTONS = {"commands", "web_app", "default"}
 
 
 class ProfileMethods(BotApi):
@@ -83,9 +84,20 @@ class ProfileMethods(BotApi):
         return True
 
     async def _m_setChatMenuButton(self, params: dict[str, Any]) -> Any:
-        self.menu_buttons[as_int(params.get("chat_id"))] = params.get("menu_button") or {
-            "type": "default"
-        }
+        """A private chat's menu button, or (without ``chat_id``) the bot's default one."""
+        chat_id = as_int(params.get("chat_id"))
+        if chat_id is not None and chat_id < 0:
+            raise bad_request("chat not found: the menu button is for private chats")
+        button = params.get("menu_button") or {"type": "default"}
+        kind = button.get("type")
+        if kind not in MENU_BUTTONS:
+            raise bad_request("can't parse menu button")
+        if kind == "web_app":
+            if not str(button.get("text") or "").strip():
+                raise bad_request("BUTTON_TEXT_EMPTY")
+            if not str((button.get("web_app") or {}).get("url", "")).startswith("https://"):
+                raise bad_request("BUTTON_URL_INVALID: only HTTPS links are allowed")
+        self.menu_buttons[chat_id] = button
         return True
 
     async def _m_getChatMenuButton(self, params: dict[str, Any]) -> Any:
