@@ -12,7 +12,6 @@ from storage.database import Database
 from testkit.marketplace_stub import new_webhook_secret
 
 SECRET = new_webhook_secret()
-SELLER = "seller-1"
 TRACKING = "1051234567890"
 
 

@@ -39,6 +39,11 @@ from storage.database import Database
 from storage.migrate import upgrade
 from testkit.fault_injection import Failure, FaultInjector, RecordedRequest
 
+#: the seller whose demo orders the tests create
+SELLER = "seller-1"
+#: the bearer token the tests' marketplace clients present (checked when a stub is given it)
+API_TOKEN = "token-for-the-marketplace-7f3a"
+
 
 def new_webhook_secret() -> str:
     """A fresh ``whsec_`` secret."""

@@ -1,4 +1,5 @@
-"""Fixtures the integration tests share: the loopback marketplace and a client for it."""
+"""Fixtures the integration tests share: the loopback marketplace over HTTP and a client for it,
+the sandbox marketplace in-process, and the relay's file checker."""
 
 from __future__ import annotations
 
@@ -7,10 +8,13 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.marketplace.client import HttpMarketplace
+from bot.marketplace.sandbox.marketplace import SandboxMarketplace
+from bot.marketplace.schemas import Order
 from bot.relay.files import FileChecker
 from bot.scanning.pool import ScanPool
 from storage.database import Database
-from testkit.marketplace_stub import MarketplaceStub, new_webhook_secret
+from testkit.in_process_marketplace import WebhookSink, in_process, new_sandbox
+from testkit.marketplace_stub import API_TOKEN, SELLER, MarketplaceStub, new_webhook_secret
 
 
 @pytest.fixture
@@ -22,7 +26,34 @@ async def stub(database_url: str, db: Database) -> AsyncIterator[MarketplaceStub
 
 @pytest.fixture
 async def client(stub: MarketplaceStub) -> AsyncIterator[HttpMarketplace]:
-    client = HttpMarketplace(stub.base_url, None, timeout=5.0)
+    client = HttpMarketplace(stub.base_url, API_TOKEN, timeout=5.0)
+    yield client
+    await client.aclose()
+
+
+@pytest.fixture
+async def order(stub: MarketplaceStub) -> Order:
+    """A paid order on the marketplace (a module that needs it in the replica too has its own)."""
+    return await stub.sandbox.create_demo_order(SELLER)
+
+
+@pytest.fixture
+def sink() -> WebhookSink:
+    return WebhookSink()
+
+
+@pytest.fixture
+async def sandbox(db: Database, sink: WebhookSink) -> AsyncIterator[SandboxMarketplace]:
+    """The sandbox marketplace in-process, its webhooks delivered to ``sink``."""
+    sandbox = new_sandbox(db, sink)
+    yield sandbox
+    await sandbox.aclose()
+
+
+@pytest.fixture
+async def api(sandbox: SandboxMarketplace) -> AsyncIterator[HttpMarketplace]:
+    """The bot's marketplace client, reaching the in-process sandbox."""
+    client = HttpMarketplace("http://sandbox.test", None, transport=in_process(sandbox))
     yield client
     await client.aclose()
 

@@ -31,11 +31,13 @@ from testkit.corpora import hostile
 from testkit.corpora.files import representative
 from testkit.images import jpeg_with_gps
 from testkit.marketplace_stub import MarketplaceStub
+from testkit.paid_orders import paid_order
 from tests.integration.test_relay import (
+    ACCOUNTS,
     CHATS,
+    SELLER,
     TelegramFiles,
     outbox,
-    paid_order,
     relay_buyer_message,
 )
 
@@ -50,7 +52,7 @@ def _card() -> tuple[bytes, str]:
 
 @pytest.fixture
 async def order(db: Database, stub: MarketplaceStub) -> Order:
-    return await paid_order(db, stub)
+    return await paid_order(db, stub.sandbox, SELLER, ACCOUNTS)
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ lost answers and retries: test_marketplace_failures.py)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs
 
@@ -20,34 +19,10 @@ from bot.marketplace import (
 )
 from bot.marketplace.client import HttpMarketplace, MarketplaceBadAnswer, retry_after_seconds
 from bot.marketplace.schemas import Order, StatusChangeRequest
-from testkit.marketplace_stub import MarketplaceStub, new_webhook_secret
+from testkit.marketplace_stub import API_TOKEN, SELLER, MarketplaceStub, new_webhook_secret
 
-SELLER = "seller-1"
-TOKEN = "token-for-the-marketplace-7f3a"
 TRACKING = "1051234567890"
 PROCESSING = StatusChangeRequest(status=Status.PROCESSING)
-
-
-def new_stub(database_url: str) -> MarketplaceStub:
-    return MarketplaceStub(database_url, webhook_secret=new_webhook_secret())
-
-
-@pytest.fixture
-async def marketplace(database_url: str) -> AsyncIterator[MarketplaceStub]:
-    async with new_stub(database_url) as stub:
-        yield stub
-
-
-@pytest.fixture
-async def client(marketplace: MarketplaceStub) -> AsyncIterator[HttpMarketplace]:
-    client = HttpMarketplace(marketplace.base_url, TOKEN, timeout=5.0)
-    yield client
-    await client.aclose()
-
-
-@pytest.fixture
-async def order(marketplace: MarketplaceStub) -> Order:
-    return await marketplace.sandbox.create_demo_order(SELLER)
 
 
 async def test_an_order_is_read_as_the_marketplace_has_it(
@@ -64,10 +39,10 @@ async def test_an_unknown_order_is_rejected_as_not_found(client: HttpMarketplace
 
 
 async def test_listing_pages_through_every_order_newest_first(
-    client: HttpMarketplace, marketplace: MarketplaceStub
+    client: HttpMarketplace, stub: MarketplaceStub
 ) -> None:
-    created = {(await marketplace.sandbox.create_demo_order(SELLER)).id for _ in range(5)}
-    await marketplace.sandbox.create_demo_order("another-seller")
+    created = {(await stub.sandbox.create_demo_order(SELLER)).id for _ in range(5)}
+    await stub.sandbox.create_demo_order("another-seller")
 
     seen: list[Order] = []
     cursor: str | None = None
@@ -82,15 +57,15 @@ async def test_listing_pages_through_every_order_newest_first(
     assert pages == 3
     assert {o.id for o in seen} == created
     assert [o.placed_at for o in seen] == sorted((o.placed_at for o in seen), reverse=True)
-    queries = [parse_qs(r.query) for r in marketplace.requests_for(f"/v1/sellers/{SELLER}")]
+    queries = [parse_qs(r.query) for r in stub.requests_for(f"/v1/sellers/{SELLER}")]
     assert all(q["limit"] == ["2"] for q in queries)
     assert "cursor" not in queries[0] and all("cursor" in q for q in queries[1:])
 
 
 async def test_listing_filters_by_updated_since_and_status(
-    client: HttpMarketplace, marketplace: MarketplaceStub, order: Order
+    client: HttpMarketplace, stub: MarketplaceStub, order: Order
 ) -> None:
-    await marketplace.sandbox.create_demo_order(SELLER)
+    await stub.sandbox.create_demo_order(SELLER)
     changed = await client.change_status(order.id, PROCESSING, idempotency_key="k")
     assert changed.updated_at is not None
 
@@ -103,13 +78,13 @@ async def test_listing_filters_by_updated_since_and_status(
     assert [o.id for o in recent] == [order.id]
     assert [o.id for o in processing] == [order.id]
     assert future == []
-    since = parse_qs(marketplace.requests_for("/v1/sellers/")[0].query)["updated_since"][0]
+    since = parse_qs(stub.requests_for("/v1/sellers/")[0].query)["updated_since"][0]
     assert since.endswith("Z")
     assert datetime.fromisoformat(since) == changed.updated_at
 
 
 async def test_a_status_change_is_applied_and_the_order_returned(
-    client: HttpMarketplace, marketplace: MarketplaceStub, order: Order
+    client: HttpMarketplace, stub: MarketplaceStub, order: Order
 ) -> None:
     await client.change_status(order.id, PROCESSING, idempotency_key="p-1")
     shipped = StatusChangeRequest(
@@ -123,10 +98,10 @@ async def test_a_status_change_is_applied_and_the_order_returned(
 
     assert remote.status is Status.SHIPPED
     assert remote.tracking_number == TRACKING
-    [sent] = marketplace.requests_for(f"/v1/orders/{order.id}/status", "POST")[1:]
+    [sent] = stub.requests_for(f"/v1/orders/{order.id}/status", "POST")[1:]
     assert sent.idempotency_key == "s-1"
     assert sent.json == shipped.to_json()
-    changes = await marketplace.applied_changes(order.id)
+    changes = await stub.applied_changes(order.id)
     assert [c["status"] for c in changes] == ["PROCESSING", "SHIPPED"]
 
 
@@ -156,7 +131,7 @@ async def test_shipping_without_the_tracking_number_in_the_comment_is_rejected(
 
 
 async def test_a_file_uploads_and_downloads_byte_for_byte(
-    client: HttpMarketplace, marketplace: MarketplaceStub, order: Order
+    client: HttpMarketplace, stub: MarketplaceStub, order: Order
 ) -> None:
     data = bytes(range(256)) * 1000
 
@@ -174,28 +149,28 @@ async def test_a_file_uploads_and_downloads_byte_for_byte(
     assert attachment.size == len(data)
     assert await client.download_file(attachment.id) == data
     assert message.attachments == [attachment]
-    [upload] = marketplace.requests_for("/v1/files", "POST")
+    [upload] = stub.requests_for("/v1/files", "POST")
     assert upload.idempotency_key == "u"
     assert upload.headers["content-type"].startswith("multipart/form-data")
 
 
 async def test_every_request_carries_the_bearer_token_and_every_post_a_key(
-    client: HttpMarketplace, marketplace: MarketplaceStub, order: Order
+    client: HttpMarketplace, stub: MarketplaceStub, order: Order
 ) -> None:
     await client.get_order(order.id)
     await client.change_status(order.id, PROCESSING, idempotency_key="k-1")
     await client.send_message(order.id, "Благодаря!", [], idempotency_key="k-2")
 
-    assert {r.headers["authorization"] for r in marketplace.requests} == {f"Bearer {TOKEN}"}
-    posts = [r for r in marketplace.requests if r.method == "POST"]
+    assert {r.headers["authorization"] for r in stub.requests} == {f"Bearer {API_TOKEN}"}
+    posts = [r for r in stub.requests if r.method == "POST"]
     assert [r.idempotency_key for r in posts] == ["k-1", "k-2"]
 
 
 async def test_a_wrong_token_is_rejected(database_url: str) -> None:
     secret = new_webhook_secret()
-    async with MarketplaceStub(database_url, webhook_secret=secret, api_token=TOKEN) as stub:
+    async with MarketplaceStub(database_url, webhook_secret=secret, api_token=API_TOKEN) as stub:
         order = await stub.sandbox.create_demo_order(SELLER)
-        good = HttpMarketplace(stub.base_url, TOKEN)
+        good = HttpMarketplace(stub.base_url, API_TOKEN)
         bad = HttpMarketplace(stub.base_url, "not-the-token")
         try:
             assert (await good.get_order(order.id)).id == order.id
@@ -209,11 +184,11 @@ async def test_a_wrong_token_is_rejected(database_url: str) -> None:
 
 
 async def test_the_token_never_reaches_the_log(
-    marketplace: MarketplaceStub, order: Order, caplog: pytest.LogCaptureFixture
+    stub: MarketplaceStub, order: Order, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    client = HttpMarketplace(marketplace.base_url, TOKEN)
-    marketplace.fail_next(1, status=503)
+    client = HttpMarketplace(stub.base_url, API_TOKEN)
+    stub.fail_next(1, status=503)
     try:
         with pytest.raises(MarketplaceUnavailable):
             await client.change_status(order.id, PROCESSING, idempotency_key="k")
@@ -222,8 +197,8 @@ async def test_the_token_never_reaches_the_log(
         await client.aclose()
 
     assert caplog.records
-    assert TOKEN not in caplog.text
-    assert TOKEN not in repr(client)
+    assert API_TOKEN not in caplog.text
+    assert API_TOKEN not in repr(client)
 
 
 async def test_webhooks_go_out_as_signed_http_posts_and_are_retried(database_url: str) -> None:
@@ -248,7 +223,7 @@ async def test_a_2xx_with_an_invalid_body_is_a_bad_answer_to_retry() -> None:
         return httpx.Response(200, json={"id": "ord_1", "status": "LOST"})
 
     client = HttpMarketplace(
-        "http://marketplace.test", TOKEN, transport=httpx.MockTransport(answer)
+        "http://marketplace.test", API_TOKEN, transport=httpx.MockTransport(answer)
     )
     try:
         with pytest.raises(MarketplaceBadAnswer) as bad:

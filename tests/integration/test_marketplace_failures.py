@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import socket
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 
 import pytest
 
@@ -14,8 +14,8 @@ from bot.domain.lifecycle import Status
 from bot.marketplace import MarketplaceUnavailable
 from bot.marketplace.client import HttpMarketplace
 from bot.marketplace.schemas import Order
-from testkit.marketplace_stub import MarketplaceStub
-from tests.integration.test_marketplace_client import PROCESSING, SELLER, TOKEN, new_stub
+from testkit.marketplace_stub import API_TOKEN, MarketplaceStub
+from tests.integration.test_marketplace_client import PROCESSING
 
 
 @contextlib.contextmanager
@@ -26,61 +26,43 @@ def socket_that_refuses() -> Iterator[str]:
         yield f"http://127.0.0.1:{bound.getsockname()[1]}"
 
 
-@pytest.fixture
-async def marketplace(database_url: str) -> AsyncIterator[MarketplaceStub]:
-    async with new_stub(database_url) as stub:
-        yield stub
-
-
-@pytest.fixture
-async def client(marketplace: MarketplaceStub) -> AsyncIterator[HttpMarketplace]:
-    client = HttpMarketplace(marketplace.base_url, TOKEN, timeout=5.0)
-    yield client
-    await client.aclose()
-
-
-@pytest.fixture
-async def order(marketplace: MarketplaceStub) -> Order:
-    return await marketplace.sandbox.create_demo_order(SELLER)
-
-
 @pytest.mark.parametrize("status", [503, 500, 429])
 async def test_a_server_error_or_throttling_is_unavailable_and_nothing_is_applied(
-    client: HttpMarketplace, marketplace: MarketplaceStub, order: Order, status: int
+    client: HttpMarketplace, stub: MarketplaceStub, order: Order, status: int
 ) -> None:
-    marketplace.fail_next(1, status=status, retry_after=7)
+    stub.fail_next(1, status=status, retry_after=7)
 
     with pytest.raises(MarketplaceUnavailable) as unavailable:
         await client.change_status(order.id, PROCESSING, idempotency_key="k")
 
     assert unavailable.value.retry_after == 7
-    assert await marketplace.applied_changes(order.id) == []
+    assert await stub.applied_changes(order.id) == []
 
 
 async def test_a_marketplace_that_is_down_is_unavailable_until_it_is_back(
-    client: HttpMarketplace, marketplace: MarketplaceStub, order: Order
+    client: HttpMarketplace, stub: MarketplaceStub, order: Order
 ) -> None:
-    marketplace.down = True
+    stub.down = True
     with pytest.raises(MarketplaceUnavailable):
         await client.get_order(order.id)
 
-    marketplace.down = False
+    stub.down = False
     assert (await client.get_order(order.id)).id == order.id
 
 
 async def test_dropped_connections_are_unavailable(
-    client: HttpMarketplace, marketplace: MarketplaceStub, order: Order
+    client: HttpMarketplace, stub: MarketplaceStub, order: Order
 ) -> None:
-    with marketplace.outage(drop=True), pytest.raises(MarketplaceUnavailable):
+    with stub.outage(drop=True), pytest.raises(MarketplaceUnavailable):
         await client.change_status(order.id, PROCESSING, idempotency_key="k")
 
-    assert marketplace.requests[-1].status is None
-    assert await marketplace.applied_changes(order.id) == []
+    assert stub.requests[-1].status is None
+    assert await stub.applied_changes(order.id) == []
 
 
 async def test_a_refused_connection_is_unavailable() -> None:
     with socket_that_refuses() as url:
-        client = HttpMarketplace(url, TOKEN, timeout=2.0)
+        client = HttpMarketplace(url, API_TOKEN, timeout=2.0)
         try:
             with pytest.raises(MarketplaceUnavailable):
                 await client.get_order("ord_1")
@@ -89,10 +71,10 @@ async def test_a_refused_connection_is_unavailable() -> None:
 
 
 async def test_a_slow_marketplace_times_out_as_unavailable(
-    marketplace: MarketplaceStub, order: Order
+    stub: MarketplaceStub, order: Order
 ) -> None:
-    marketplace.latency = 0.5
-    client = HttpMarketplace(marketplace.base_url, TOKEN, timeout=0.1)
+    stub.latency = 0.5
+    client = HttpMarketplace(stub.base_url, API_TOKEN, timeout=0.1)
     try:
         with pytest.raises(MarketplaceUnavailable, match="timed out"):
             await client.get_order(order.id)
@@ -101,25 +83,25 @@ async def test_a_slow_marketplace_times_out_as_unavailable(
 
 
 async def test_the_same_idempotency_key_twice_applies_once(
-    client: HttpMarketplace, marketplace: MarketplaceStub, order: Order
+    client: HttpMarketplace, stub: MarketplaceStub, order: Order
 ) -> None:
     first = await client.change_status(order.id, PROCESSING, idempotency_key="once")
     second = await client.change_status(order.id, PROCESSING, idempotency_key="once")
 
     assert first == second
-    sent = marketplace.requests_for(f"/v1/orders/{order.id}/status")
+    sent = stub.requests_for(f"/v1/orders/{order.id}/status")
     assert [r.idempotency_key for r in sent] == ["once", "once"]
-    assert len(await marketplace.applied_changes(order.id)) == 1
+    assert len(await stub.applied_changes(order.id)) == 1
 
 
 async def test_an_answer_lost_on_the_way_is_not_applied_again_on_retry(
-    client: HttpMarketplace, marketplace: MarketplaceStub, order: Order
+    client: HttpMarketplace, stub: MarketplaceStub, order: Order
 ) -> None:
-    marketplace.fail_next(1, status=502, apply=True)
+    stub.fail_next(1, status=502, apply=True)
     with pytest.raises(MarketplaceUnavailable):
         await client.change_status(order.id, PROCESSING, idempotency_key="lost")
 
     remote = await client.change_status(order.id, PROCESSING, idempotency_key="lost")
 
     assert remote.status is Status.PROCESSING
-    assert len(await marketplace.applied_changes(order.id)) == 1
+    assert len(await stub.applied_changes(order.id)) == 1

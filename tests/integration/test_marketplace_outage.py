@@ -6,7 +6,7 @@ the marketplace is dropped, so the test covers a ten-minute outage in well under
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -16,12 +16,11 @@ from bot.marketplace.client import HttpMarketplace
 from bot.marketplace.schemas import Order
 from bot.sync.marketplace_outbox import MAX_BACKOFF, MarketplaceDispatcher
 from bot.sync.orders import Notice, OrderService
-from bot.sync.replica import apply_remote_order
-from bot.team.linking import Linker
 from storage.database import Database
 from storage.models import HistoryEntry, MarketplaceOutbox, TelegramOutbox
 from testkit.clock import Clock
 from testkit.marketplace_stub import MarketplaceStub
+from testkit.paid_orders import paid_order
 from tests.e2e.helpers import TRACKING
 
 pytestmark = pytest.mark.slow
@@ -33,12 +32,7 @@ OUTAGE = timedelta(minutes=10)
 
 @pytest.fixture
 async def order(db: Database, stub: MarketplaceStub) -> Order:
-    remote = await stub.sandbox.create_demo_order(SELLER)
-    await Linker(db).link_directly(SELLER, user_id=CHAT, chat_id=CHAT, telegram_locale="en")
-    async with db.transaction() as session:
-        await apply_remote_order(session, remote, now=datetime.now(UTC))
-        await session.commit()
-    return remote
+    return await paid_order(db, stub.sandbox, SELLER, {CHAT: "en"})
 
 
 async def rows(db: Database) -> list[MarketplaceOutbox]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 import pytest
 from PIL import Image
@@ -21,16 +20,16 @@ from bot.presentation.relayed import render_buyer_message
 from bot.relay.files import FileChecker
 from bot.relay.incoming import BuyerRelay
 from bot.sync.orders import Notice
-from bot.sync.replica import apply_remote_order
-from bot.team.linking import Linker
 from storage.database import Database
 from storage.models import Order as OrderRow
 from storage.models import TelegramOutbox
 from testkit.images import GPS_IFD, SECRET, jpeg_with_gps, png_with_text
 from testkit.marketplace_stub import MarketplaceStub
+from testkit.paid_orders import paid_order
 
 SELLER = "seller-relay"
-CHATS = (5001, 5002)
+ACCOUNTS = {5001: "en", 5002: "bg"}
+CHATS = tuple(ACCOUNTS)
 NOTICE = Notice(chat_id=5001, message_id=77, locale="en")
 
 
@@ -52,19 +51,8 @@ class TelegramFiles:
 
 @pytest.fixture
 async def order(db: Database, stub: MarketplaceStub) -> Order:
-    return await paid_order(db, stub)
-
-
-async def paid_order(db: Database, stub: MarketplaceStub) -> Order:
     """A paid order in the marketplace and in the replica, for a seller with two accounts."""
-    remote = await stub.sandbox.create_demo_order(SELLER)
-    linker = Linker(db)
-    for user_id, locale in zip(CHATS, ("en", "bg"), strict=True):
-        await linker.link_directly(SELLER, user_id=user_id, chat_id=user_id, telegram_locale=locale)
-    async with db.transaction() as session:
-        await apply_remote_order(session, remote, now=datetime.now(UTC))
-        await session.commit()
-    return remote
+    return await paid_order(db, stub.sandbox, SELLER, ACCOUNTS)
 
 
 async def outbox(db: Database) -> list[TelegramOutbox]:

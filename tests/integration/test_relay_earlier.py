@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 from sqlalchemy import select
 
@@ -16,13 +14,12 @@ from bot.presentation.relayed import render_buyer_message
 from bot.relay.files import FileChecker
 from bot.relay.incoming import BuyerRelay
 from bot.relay.replies import Replies
-from bot.sync.replica import apply_remote_order
-from bot.team.linking import Linker
 from storage.database import Database
 from storage.models import Order as OrderRow
 from storage.models import OrderMessage, TelegramOutbox
 from testkit.clock import Clock
 from testkit.marketplace_stub import MarketplaceStub
+from testkit.paid_orders import paid_order
 
 SELLER = "seller-earlier"
 CHAT = 6001
@@ -30,12 +27,7 @@ CHAT = 6001
 
 @pytest.fixture
 async def order(db: Database, stub: MarketplaceStub) -> Order:
-    remote = await stub.sandbox.create_demo_order(SELLER)
-    await Linker(db).link_directly(SELLER, user_id=CHAT, chat_id=CHAT, telegram_locale="en")
-    async with db.transaction() as session:
-        await apply_remote_order(session, remote, now=datetime.now(UTC))
-        await session.commit()
-    return remote
+    return await paid_order(db, stub.sandbox, SELLER, {CHAT: "en"})
 
 
 async def buyer_writes(

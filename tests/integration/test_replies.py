@@ -22,12 +22,13 @@ from storage.models import MarketplaceOutbox, SandboxFile, SandboxRecord
 from testkit.clock import Clock
 from testkit.images import SECRET, jpeg_with_gps
 from testkit.marketplace_stub import MarketplaceStub
-from tests.integration.test_relay import NOTICE, SELLER, TelegramFiles, outbox, paid_order
+from testkit.paid_orders import paid_order
+from tests.integration.test_relay import ACCOUNTS, NOTICE, SELLER, TelegramFiles, outbox
 
 
 @pytest.fixture
 async def order(db: Database, stub: MarketplaceStub) -> Order:
-    return await paid_order(db, stub)
+    return await paid_order(db, stub.sandbox, SELLER, ACCOUNTS)
 
 
 @dataclass

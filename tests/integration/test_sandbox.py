@@ -17,34 +17,8 @@ from bot.marketplace import MarketplaceConflict, MarketplaceRejected
 from bot.marketplace.client import HttpMarketplace
 from bot.marketplace.sandbox.marketplace import SandboxMarketplace
 from bot.marketplace.schemas import StatusChangeRequest
-from storage.database import Database
-from testkit.in_process_marketplace import (
-    SELLER,
-    TRACKING,
-    WebhookSink,
-    in_process,
-    new_sandbox,
-    shipped,
-)
-
-
-@pytest.fixture
-def sink() -> WebhookSink:
-    return WebhookSink()
-
-
-@pytest.fixture
-async def sandbox(db: Database, sink: WebhookSink) -> AsyncIterator[SandboxMarketplace]:
-    sandbox = new_sandbox(db, sink)
-    yield sandbox
-    await sandbox.aclose()
-
-
-@pytest.fixture
-async def api(sandbox: SandboxMarketplace) -> AsyncIterator[HttpMarketplace]:
-    client = HttpMarketplace("http://sandbox.test", None, transport=in_process(sandbox))
-    yield client
-    await client.aclose()
+from testkit.in_process_marketplace import TRACKING, in_process, shipped
+from testkit.marketplace_stub import SELLER
 
 
 @pytest.fixture

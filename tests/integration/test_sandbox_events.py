@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -20,34 +19,8 @@ from bot.marketplace.schemas import (
     StatusChangeRequest,
 )
 from storage.database import Database
-from testkit.in_process_marketplace import (
-    SECRET,
-    SELLER,
-    WebhookSink,
-    complete,
-    in_process,
-    new_sandbox,
-)
-from testkit.marketplace_stub import new_webhook_secret
-
-
-@pytest.fixture
-def sink() -> WebhookSink:
-    return WebhookSink()
-
-
-@pytest.fixture
-async def sandbox(db: Database, sink: WebhookSink) -> AsyncIterator[SandboxMarketplace]:
-    sandbox = new_sandbox(db, sink)
-    yield sandbox
-    await sandbox.aclose()
-
-
-@pytest.fixture
-async def api(sandbox: SandboxMarketplace) -> AsyncIterator[HttpMarketplace]:
-    client = HttpMarketplace("http://sandbox.test", None, transport=in_process(sandbox))
-    yield client
-    await client.aclose()
+from testkit.in_process_marketplace import SECRET, WebhookSink, complete, in_process, new_sandbox
+from testkit.marketplace_stub import SELLER, new_webhook_secret
 
 
 async def test_a_paid_order_is_announced_with_a_correctly_signed_webhook(
