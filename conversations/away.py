@@ -17,9 +17,10 @@ from telegram.warnings import PTBUserWarning
 from bot.presentation import away as view
 from bot.presentation import refusals
 from bot.team.roles import Permission
+from handlers.answers import reply
 from handlers.away import turn
 from handlers.context import Context
-from handlers.who import identify
+from handlers.who import identify, pressing
 
 ASK = 0
 END = ConversationHandler.END
@@ -27,17 +28,13 @@ END = ConversationHandler.END
 
 async def ask(update: Update, context: Context) -> int:
     """Ask for the date the seller is back and the away message."""
-    query = update.callback_query
-    assert query is not None
-    who = await identify(update, context)
+    query, who = await pressing(update, context)
     if not who.may(Permission.MANAGE_AWAY):
         # The service refuses it again; saying so now saves the seller a pointless step.
         await query.answer(refusals.not_allowed(Permission.MANAGE_AWAY, who._), show_alert=True)
         return END
     await query.answer()
-    chat = update.effective_chat
-    assert chat is not None
-    await chat.send_message(view.ask(who._), parse_mode="HTML")
+    await reply(update, view.ask(who._))
     return ASK
 
 
@@ -59,9 +56,7 @@ async def answer(update: Update, context: Context) -> int:
 async def cancel(update: Update, context: Context) -> int:
     """Leave; away mode stays as it was."""
     who = await identify(update, context)
-    chat = update.effective_chat
-    assert chat is not None
-    await chat.send_message(escape(who._("Cancelled. Nothing was changed.")), parse_mode="HTML")
+    await reply(update, escape(who._("Cancelled. Nothing was changed.")))
     return END
 
 

@@ -23,6 +23,8 @@ on untouched, one that is stops there (``ApplicationHandlerStop``).
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from html import escape
 from typing import Any
@@ -53,8 +55,10 @@ from conversations.relay_target import (
     relayed_order,
     target,
 )
+from handlers.answers import reply
 from handlers.context import Context
 from handlers.who import Who, identify
+from storage.models import Order
 
 #: Buttons that only show something; pressing them keeps the compose step open.
 _VIEW_BUTTONS = r"^o:(details|address|form|reply):"
@@ -64,15 +68,8 @@ _PRIVATE = filters.ChatType.PRIVATE
 async def open_compose(update: Update, context: Context, who: Who, number: str) -> None:
     """Ask for the message to the buyer of order ``number`` (the Action.REPLY button)."""
     _ = who._
-    try:
-        order = await context.runtime.replies.writable(
-            who.seller_id or "", number, actor_telegram_id=who.user_id
-        )
-    except NotAllowed as refusal:
-        await _say(update, escape(refusals.not_allowed(refusal.permission, _)))
-        return
-    except OrderNotFound:
-        await _say(update, escape(refusals.unknown_order(number, _)))
+    order = await _writable(context, who, number, functools.partial(reply, update))
+    if order is None:
         return
     text = _(
         "✍️ Write your message to the buyer of order {number}: text, a photo or a PDF "
@@ -83,12 +80,27 @@ async def open_compose(update: Update, context: Context, who: Who, number: str) 
         who.seller_id or "", actor_telegram_id=who.user_id, use=True
     )
     markup = saved_view.compose_keyboard(saved, _("Cancel")) if saved else keyboards.cancel_only(_)
-    prompt = await _say(update, escape(text), markup)
+    prompt = await reply(update, escape(text), markup)
     context.user_data[COMPOSE] = {
         "number": order.number,
         "since": datetime.now(UTC).isoformat(),
         "prompt": prompt.message_id,
     }
+
+
+async def _writable(
+    context: Context, who: Who, number: str, say: Callable[[str], Awaitable[object]]
+) -> Order | None:
+    """The order, if the seller may write to its buyer; otherwise None, once ``say`` said why."""
+    try:
+        return await context.runtime.replies.writable(
+            who.seller_id or "", number, actor_telegram_id=who.user_id
+        )
+    except NotAllowed as refusal:
+        await say(escape(refusals.not_allowed(refusal.permission, who._)))
+    except OrderNotFound:
+        await say(escape(refusals.unknown_order(number, who._)))
+    return None
 
 
 async def take_message(update: Update, context: Context) -> None:
@@ -101,16 +113,9 @@ async def take_message(update: Update, context: Context) -> None:
     if who is None or number is None:
         return
     _ = who._
-    try:
-        order = await context.runtime.replies.writable(
-            who.seller_id or "", number, actor_telegram_id=who.user_id
-        )
-    except NotAllowed as refusal:
-        await _answer(message, escape(refusals.not_allowed(refusal.permission, _)))
-        raise ApplicationHandlerStop from None
-    except OrderNotFound:
-        await _answer(message, escape(refusals.unknown_order(number, _)))
-        raise ApplicationHandlerStop from None
+    order = await _writable(context, who, number, functools.partial(_answer, message))
+    if order is None:
+        raise ApplicationHandlerStop
     reason = content.refusal(message)
     if reason is not None:
         await _answer(message, escape(content.refusal_text(reason, _)))
@@ -226,7 +231,7 @@ async def leave(update: Update, context: Context) -> None:
     who = await identify(update, context)
     if query is not None:
         await query.answer()
-    await _say(update, escape(who._("Cancelled. Nothing was sent to the buyer.")))
+    await reply(update, escape(who._("Cancelled. Nothing was sent to the buyer.")))
     raise ApplicationHandlerStop
 
 
@@ -253,12 +258,6 @@ async def stray_file(update: Update, context: Context) -> None:
 
 async def _answer(message: Message, html: str) -> None:
     await message.reply_html(html, do_quote=True)
-
-
-async def _say(update: Update, html: str, markup: Any = None) -> Message:
-    chat = update.effective_chat
-    assert chat is not None
-    return await chat.send_message(html, parse_mode="HTML", reply_markup=markup)
 
 
 def intercepts() -> list[BaseHandler[Update, Context, None]]:

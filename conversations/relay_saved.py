@@ -23,15 +23,14 @@ from bot.sync.orders import Notice, OrderNotFound
 from bot.team.roles import NotAllowed
 from bot.team.saved_replies import ReplyNotFound
 from conversations.relay import COMPOSE
+from handlers.answers import reply, step_is_over
 from handlers.context import Context
-from handlers.who import identify
+from handlers.who import identify, pressing
 
 
 async def use_saved(update: Update, context: Context) -> None:
     """Show the pressed saved reply filled in for the order being answered."""
-    query = update.callback_query
-    assert query is not None
-    who = await identify(update, context)
+    query, who = await pressing(update, context)
     _ = who._
     compose = context.user_data.get(COMPOSE)
     try:
@@ -39,7 +38,7 @@ async def use_saved(update: Update, context: Context) -> None:
     except ForgedCallback:
         verb, reply_id = "", None
     if not compose or who.seller_id is None or verb != "use" or reply_id is None:
-        await query.answer(_("This step is over. Open the order again."), show_alert=True)
+        await step_is_over(query, who)
         raise ApplicationHandlerStop
     try:
         filled = await context.runtime.saved_replies.fill(
@@ -55,12 +54,10 @@ async def use_saved(update: Update, context: Context) -> None:
         await query.answer(view.gone(_), show_alert=True)
         raise ApplicationHandlerStop from None
     await query.answer()
-    chat = update.effective_chat
-    assert chat is not None
-    shown = await chat.send_message(
+    shown = await reply(
+        update,
         view.preview(filled.number, filled.text, bool(filled.hidden), _),
-        parse_mode="HTML",
-        reply_markup=view.preview_keyboard(_),
+        view.preview_keyboard(_),
     )
     # The preview's Cancel button now closes the step, as the prompt's did.
     context.user_data[COMPOSE] = {**compose, "saved": filled.text, "prompt": shown.message_id}
@@ -76,7 +73,7 @@ async def send_saved(update: Update, context: Context) -> None:
     compose = context.user_data.get(COMPOSE) or {}
     preview_id = query.message.message_id
     if who.seller_id is None or "saved" not in compose or compose.get("prompt") != preview_id:
-        await query.answer(_("This step is over. Open the order again."), show_alert=True)
+        await step_is_over(query, who)
         raise ApplicationHandlerStop
     context.user_data.pop(COMPOSE, None)
     await query.answer()

@@ -18,12 +18,12 @@ from telegram.warnings import PTBUserWarning
 from bot.domain.saved_replies import TemplateRefused
 from bot.presentation import refusals
 from bot.presentation import saved_replies as view
-from bot.presentation.callback_data import ForgedCallback
 from bot.team.roles import NotAllowed
 from bot.team.saved_replies import ReplyNotFound, TooManyReplies
+from handlers.answers import decoded, no_longer_valid, pressed, reply
 from handlers.context import Context
 from handlers.saved_replies import listing
-from handlers.who import identify
+from handlers.who import identify, pressing
 
 TEXT = 0
 END = ConversationHandler.END
@@ -32,16 +32,13 @@ _KEY = "saved_reply"
 
 async def start(update: Update, context: Context) -> int:
     """Ask for the reply's text (a new one, or the new text of reply N)."""
-    query = update.callback_query
-    assert query is not None
-    who = await identify(update, context)
-    try:
-        verb, reply_id = view.decode(query.data)
-    except ForgedCallback:
-        await query.answer(who._("This button is no longer valid."), show_alert=True)
+    query, who = await pressing(update, context)
+    pressed_data = await decoded(query, who, view.decode)
+    if pressed_data is None:
         return END
+    verb, reply_id = pressed_data
     if who.seller_id is None:
-        await query.answer(who._("This button is no longer valid."), show_alert=True)
+        await no_longer_valid(query, who)
         return END
     try:
         await listing(context, who)  # the owner's check, before anything is asked
@@ -50,9 +47,7 @@ async def start(update: Update, context: Context) -> int:
         return END
     await query.answer()
     context.user_data[_KEY] = {"id": reply_id if verb == "edit" else None}
-    chat = update.effective_chat
-    assert chat is not None
-    await chat.send_message(view.ask_text(who._), parse_mode="HTML")
+    await reply(update, view.ask_text(who._))
     return TEXT
 
 
@@ -91,7 +86,7 @@ async def got_text(update: Update, context: Context) -> int:
         return END
     context.user_data.pop(_KEY, None)
     await message.reply_html(escape(_("Saved.")))
-    await message.reply_html(text, reply_markup=markup)  # type: ignore[arg-type]
+    await message.reply_html(text, reply_markup=markup)
     return END
 
 
@@ -99,11 +94,8 @@ async def cancel(update: Update, context: Context) -> int:
     """Leave; nothing is saved."""
     who = await identify(update, context)
     context.user_data.pop(_KEY, None)
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-    chat = update.effective_chat
-    assert chat is not None
-    await chat.send_message(escape(who._("Cancelled. Nothing was saved.")), parse_mode="HTML")
+    await pressed(update)
+    await reply(update, escape(who._("Cancelled. Nothing was saved.")))
     return END
 
 

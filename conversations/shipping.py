@@ -28,7 +28,8 @@ from bot.presentation import shipping as views
 from bot.presentation.callback_data import SHIP_RUN
 from bot.sync.orders import OrderNotFound
 from bot.team.roles import NotAllowed
-from conversations.status_steps import END, TRACKING, accept_tracking
+from conversations.status_steps import END, TRACKING, accept_tracking, flow_order
+from handlers.answers import pressed, reply
 from handlers.context import Context
 from handlers.who import Who, identify
 
@@ -36,38 +37,24 @@ from handlers.who import Who, identify
 PICTURE = filters.PHOTO | filters.Document.IMAGE
 
 
-async def _answer(update: Update) -> None:
-    """Stop the pressed button's spinner (once per press: a second answer is an error)."""
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-
-
-async def _reply(update: Update, text: str, markup: Any = None) -> None:
-    chat = update.effective_chat
-    assert chat is not None
-    await chat.send_message(text, parse_mode="HTML", reply_markup=markup)
-
-
 async def got_label(update: Update, context: Context) -> int:
     """Read the label photo and offer the number that fits the buyer's carrier."""
     message = update.effective_message
     assert message is not None
     who = await identify(update, context)
-    flow = context.user_data.get("flow")
-    if not flow or who.seller_id is None:
-        return END
     try:
-        order = await context.runtime.orders.find(
-            who.seller_id, flow["number"], actor_telegram_id=who.user_id
-        )
+        order = await flow_order(context, who)
     except OrderNotFound:
         return END
+    if order is None:
+        return END
+    flow = context.user_data["flow"]
     carrier = order.delivery.get("carrier")
     carrier_name = CARRIER_NAMES.get(carrier or "") or order.delivery.get("label") or ""
     picture = message.photo[-1] if message.photo else message.document
     assert picture is not None
     if picture.file_size and picture.file_size > TELEGRAM_DOWNLOAD_LIMIT:
-        await _reply(update, views.label_refusal("too_large", None, (), carrier_name, who._))
+        await reply(update, views.label_refusal("too_large", None, (), carrier_name, who._))
         return TRACKING
     await message.chat.send_action("typing")
     data = bytes(await (await picture.get_file()).download_as_bytearray())
@@ -81,11 +68,11 @@ async def got_label(update: Update, context: Context) -> int:
             who._,
             reading.unchecked.number if reading.unchecked else None,
         )
-        await _reply(update, refusal)
+        await reply(update, refusal)
         return TRACKING
     offer = reading.offer
     flow["offer"] = {"number": offer.number, "carrier": offer.carrier, "name": offer.carrier_name}
-    await _reply(update, *views.label_offer(offer, who._))
+    await reply(update, *views.label_offer(offer, who._))
     return TRACKING
 
 
@@ -120,22 +107,22 @@ async def type_instead(update: Update, context: Context) -> int:
     flow = context.user_data.get("flow") or {}
     flow.pop("offer", None)
     flow.pop("pending", None)
-    await _answer(update)
-    await _reply(update, escape(who._("Send the tracking number of the parcel.")))
+    await pressed(update)
+    await reply(update, escape(who._("Send the tracking number of the parcel.")))
     return TRACKING
 
 
 async def start_run(update: Update, context: Context) -> int:
     """Start a shipping run through the PROCESSING orders (``/ship`` or "Ship next")."""
-    await _answer(update)
+    await pressed(update)
     who = await identify(update, context)
     if who.seller_id is None:
-        await _reply(
+        await reply(
             update, escape(who._("Link your account first: send /start with your link code."))
         )
         return END
     queue = await context.runtime.runs.queue(who.seller_id)
-    await _reply(update, views.run_start(len(queue), who._))
+    await reply(update, views.run_start(len(queue), who._))
     if not queue:
         context.user_data.pop("flow", None)
         return END
@@ -159,7 +146,7 @@ async def later(update: Update, context: Context) -> int:
     run = flow.get("run")
     if run is None:
         return await _stray_button(update, who)
-    await _answer(update)
+    await pressed(update)
     return await _next_order(update, context, who, run)
 
 
@@ -170,8 +157,8 @@ async def stop(update: Update, context: Context) -> int:
     run = flow.get("run")
     if run is None:
         return await _stray_button(update, who)
-    await _answer(update)
-    await _reply(update, views.run_end(run["shipped"], run["total"], who._))
+    await pressed(update)
+    await reply(update, views.run_end(run["shipped"], run["total"], who._))
     return END
 
 
@@ -188,10 +175,10 @@ async def _next_order(update: Update, context: Context, who: Who, run: dict[str,
         except (OrderNotFound, TransitionRefused, NotAllowed):
             continue  # shipped or changed elsewhere since the run began
         context.user_data["flow"] = {"number": number, "target": Status.SHIPPED.value, "run": run}
-        await _reply(update, *views.run_order(order, run["position"], run["total"], who.reader))
+        await reply(update, *views.run_order(order, run["position"], run["total"], who.reader))
         return TRACKING
     context.user_data.pop("flow", None)
-    await _reply(update, views.run_end(run["shipped"], run["total"], who._))
+    await reply(update, views.run_end(run["shipped"], run["total"], who._))
     return END
 
 

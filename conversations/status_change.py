@@ -39,7 +39,7 @@ from bot.domain.lifecycle import (
 )
 from bot.presentation import keyboards, refusals, views
 from bot.presentation import shipping as shipping_views
-from bot.presentation.callback_data import Action, ForgedCallback, OrderCallback
+from bot.presentation.callback_data import Action, OrderCallback
 from bot.presentation.limits import clip
 from bot.sync.orders import OrderNotFound
 from bot.team.roles import NotAllowed
@@ -57,13 +57,12 @@ from conversations.status_steps import (
     got_note,
     got_resolution,
     got_tracking,
-    pressed,
-    reply,
     skip_comment,
     take_tracking,
 )
+from handlers.answers import decoded, pressed, reply
 from handlers.context import Context
-from handlers.who import Who, identify
+from handlers.who import Who, identify, pressing
 from storage.models import Order
 
 _TARGETS = {
@@ -82,13 +81,9 @@ _COMMANDS = {
 
 async def start_from_button(update: Update, context: Context) -> int:
     """Open the flow that the pressed status button names."""
-    query = update.callback_query
-    assert query is not None
-    who = await identify(update, context)
-    try:
-        data = OrderCallback.decode(query.data)
-    except ForgedCallback:
-        await query.answer(who._("This button is no longer valid."), show_alert=True)
+    query, who = await pressing(update, context)
+    data = await decoded(query, who, OrderCallback.decode)
+    if data is None:
         return END
     await pressed(update)
     return await _begin(update, context, who, data.number, _TARGETS[data.action], tracking=None)

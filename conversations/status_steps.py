@@ -27,8 +27,9 @@ from bot.presentation import shipping as shipping_views
 from bot.presentation.callback_data import Step, decode_step
 from bot.sync.orders import Notice, OrderNotFound
 from bot.team.roles import NotAllowed
+from handlers.answers import pressed, reply, step_is_over
 from handlers.context import Context
-from handlers.who import Who, identify
+from handlers.who import Who, identify, pressing
 from storage.models import Order
 
 TRACKING, RESOLUTION, NOTE, COMMENT, CONFIRM = range(5)
@@ -39,35 +40,30 @@ END = ConversationHandler.END
 AfterChange = Callable[[Update, Context, Who, dict[str, Any]], Awaitable[int]]
 
 
-async def pressed(update: Update) -> None:
-    """Acknowledge the button press, once: Telegram refuses a second answer to one press."""
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-
-
-async def reply(update: Update, text: str, markup: Any = None) -> None:
-    """Say something in the chat the update came from (a button press or a message)."""
-    chat = update.effective_chat
-    assert chat is not None
-    await chat.send_message(text, parse_mode="HTML", reply_markup=markup)
-
-
 async def got_tracking(update: Update, context: Context) -> int:
     """Check the tracking number the seller typed."""
     message = update.effective_message
     assert message is not None and message.text is not None
     who = await identify(update, context)
-    flow = context.user_data.get("flow")
-    if not flow or who.seller_id is None:
-        return END
+    flow = context.user_data.get("flow") or {}
     try:
-        order = await context.runtime.orders.find(
-            who.seller_id, flow["number"], actor_telegram_id=who.user_id
-        )
+        order = await flow_order(context, who)
     except OrderNotFound:
         await reply(update, escape(refusals.unknown_order(flow["number"], who._)))
         return END
+    if order is None:
+        return END
     return await take_tracking(update, context, who, order, message.text)
+
+
+async def flow_order(context: Context, who: Who) -> Order | None:
+    """The order of the open flow; None when no flow is open (OrderNotFound when it is gone)."""
+    flow = context.user_data.get("flow")
+    if not flow or who.seller_id is None:
+        return None
+    return await context.runtime.orders.find(
+        who.seller_id, flow["number"], actor_telegram_id=who.user_id
+    )
 
 
 async def take_tracking(update: Update, context: Context, who: Who, order: Order, raw: str) -> int:
@@ -104,9 +100,7 @@ async def accept_tracking(
 
 async def got_resolution(update: Update, context: Context) -> int:
     """Remember refund or exchange, then ask for the note."""
-    query = update.callback_query
-    assert query is not None
-    who = await identify(update, context)
+    query, who = await pressing(update, context)
     await pressed(update)
     step = decode_step(query.data)
     flow = context.user_data.get("flow")
@@ -246,7 +240,7 @@ async def confirm(update: Update, context: Context, after_change: AfterChange | 
     # seller on this step, where "Change Order Status" can be pressed again.
     flow = context.user_data.get("flow")
     if not flow or who.seller_id is None:
-        await query.answer(_("This step is over. Open the order again."), show_alert=True)
+        await step_is_over(query, who)
         return END
     await query.answer()
     change = _change(flow)

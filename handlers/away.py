@@ -13,6 +13,7 @@ from bot.domain.away import AwayRefused
 from bot.presentation import away as view
 from bot.presentation import refusals
 from bot.team.roles import NotAllowed
+from handlers.answers import reply
 from handlers.commands import require_seller
 from handlers.context import Context
 from handlers.who import Who
@@ -23,14 +24,12 @@ async def away_command(update: Update, context: Context) -> None:
     who = await require_seller(update, context)
     if who is None:
         return
-    chat = update.effective_chat
-    assert chat is not None
     args = context.args or []
     if not args:
         current = await context.runtime.away.current(who.seller_id or "")
-        await chat.send_message(view.state(current, who._), parse_mode="HTML")
+        await reply(update, view.state(current, who._))
         return
-    await chat.send_message(await turn(context, who, args), parse_mode="HTML")
+    await reply(update, await turn(context, who, args))
 
 
 async def turn(context: Context, who: Who, words: list[str]) -> str:

@@ -14,11 +14,12 @@ from typing import Any
 from telegram import Update
 
 from bot.presentation import coalesced, refusals, views
-from bot.presentation.callback_data import Action, ForgedCallback, HistoryPage, OrderCallback
+from bot.presentation.callback_data import Action, HistoryPage, OrderCallback
 from bot.sync.orders import OrderNotFound
+from handlers.answers import decoded, link_first, no_longer_valid, reply, step_is_over
 from handlers.commands import render_card, send_card
 from handlers.context import Context
-from handlers.who import Who, identify
+from handlers.who import Who, identify, pressing
 from storage import repositories
 
 log = logging.getLogger(__name__)
@@ -43,19 +44,12 @@ async def order_button(
     update: Update, context: Context, actions: Mapping[Action, OrderAction]
 ) -> None:
     """Answer a button that names an order: show it, its address, or run its routed action."""
-    query = update.callback_query
-    assert query is not None
-    who = await identify(update, context)
-    try:
-        data = OrderCallback.decode(query.data)
-    except ForgedCallback:
-        log.warning("forged callback data from user %s", who.user_id)
-        await query.answer(who._("This button is no longer valid."), show_alert=True)
+    query, who = await pressing(update, context)
+    data = await decoded(query, who, OrderCallback.decode)
+    if data is None:
         return
     if who.seller_id is None:
-        await query.answer(
-            who._("Link your account first: send /start with your link code."), show_alert=True
-        )
+        await link_first(query, who)
         return
     action = actions.get(data.action)
     if action is not None:
@@ -74,23 +68,16 @@ async def order_button(
             await query.answer(refusals.unknown_order(data.number, who._), show_alert=True)
             return
         await query.answer()
-        chat = update.effective_chat
-        assert chat is not None
-        await chat.send_message(views.shipping_address(order, who.reader), parse_mode="HTML")
+        await reply(update, views.shipping_address(order, who.reader))
     else:
-        await query.answer(who._("This button is no longer valid."), show_alert=True)
+        await no_longer_valid(query, who)
 
 
 async def history_page(update: Update, context: Context) -> None:
     """Turn the order card to an earlier or later page of its history, in place."""
-    query = update.callback_query
-    assert query is not None
-    who = await identify(update, context)
-    try:
-        data = HistoryPage.decode(query.data)
-    except ForgedCallback:
-        log.warning("forged callback data from user %s", who.user_id)
-        await query.answer(who._("This button is no longer valid."), show_alert=True)
+    query, who = await pressing(update, context)
+    data = await decoded(query, who, HistoryPage.decode)
+    if data is None:
         return
     rendered = await render_card(context, who, data.number, data.page) if who.seller_id else None
     if rendered is None:
@@ -103,35 +90,25 @@ async def history_page(update: Update, context: Context) -> None:
 
 async def new_orders_button(update: Update, context: Context) -> None:
     """List every new sale not started yet, each with its PROCESSING button."""
-    query = update.callback_query
-    assert query is not None
-    who = await identify(update, context)
+    query, who = await pressing(update, context)
     if who.seller_id is None:
-        await query.answer(
-            who._("Link your account first: send /start with your link code."), show_alert=True
-        )
+        await link_first(query, who)
         return
     await query.answer()
     async with context.runtime.db.snapshot() as session:
         found = await repositories.new_orders(session, who.seller_id)
-    text, markup = coalesced.new_orders(found, who.reader)
-    chat = update.effective_chat
-    assert chat is not None
-    await chat.send_message(text, parse_mode="HTML", reply_markup=markup)
+    await reply(update, *coalesced.new_orders(found, who.reader))
 
 
 async def stale_step(update: Update, context: Context) -> None:
     """A step button pressed after its flow ended (finished, cancelled, or another device)."""
     query = update.callback_query
     assert query is not None
-    who = await identify(update, context)
-    await query.answer(who._("This step is over. Open the order again."), show_alert=True)
+    await step_is_over(query, await identify(update, context))
 
 
 async def unknown_button(update: Update, context: Context) -> None:
     """Callback data this bot never produces."""
-    query = update.callback_query
-    assert query is not None
-    who = await identify(update, context)
+    query, who = await pressing(update, context)
     log.warning("unknown callback data from user %s", who.user_id)
-    await query.answer(who._("This button is no longer valid."), show_alert=True)
+    await no_longer_valid(query, who)

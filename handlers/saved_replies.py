@@ -6,19 +6,20 @@ Adding and editing are a short flow (conversations/saved_replies.py). Every acti
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 
 from bot.presentation import refusals
 from bot.presentation import saved_replies as view
 from bot.presentation.callback_data import ForgedCallback
 from bot.team.roles import NotAllowed
 from bot.team.saved_replies import ReplyNotFound
+from handlers.answers import no_longer_valid, reply
 from handlers.commands import require_seller
 from handlers.context import Context
-from handlers.who import Who, identify
+from handlers.who import Who, pressing
 
 
-async def listing(context: Context, who: Who) -> tuple[str, object]:
+async def listing(context: Context, who: Who) -> tuple[str, InlineKeyboardMarkup]:
     """The list and its buttons, as the owner sees them now (raises NotAllowed for staff)."""
     saved = await context.runtime.saved_replies.all(
         who.seller_id or "", actor_telegram_id=who.user_id
@@ -38,21 +39,19 @@ async def replies_command(update: Update, context: Context) -> None:
     except NotAllowed as refusal:
         await chat.send_message(refusals.not_allowed(refusal.permission, who._))
         return
-    await chat.send_message(text, parse_mode="HTML", reply_markup=markup)  # type: ignore[arg-type]
+    await reply(update, text, markup)
 
 
 async def manage_button(update: Update, context: Context) -> None:
     """Move a reply up or down, or delete it, and redraw the list."""
-    query = update.callback_query
-    assert query is not None
-    who = await identify(update, context)
+    query, who = await pressing(update, context)
     _ = who._
     try:
         verb, reply_id = view.decode(query.data)
     except ForgedCallback:
         verb, reply_id = "", None
     if who.seller_id is None or reply_id is None or verb not in ("up", "down", "del"):
-        await query.answer(_("This button is no longer valid."), show_alert=True)
+        await no_longer_valid(query, who)
         return
     service = context.runtime.saved_replies
     try:
@@ -69,4 +68,4 @@ async def manage_button(update: Update, context: Context) -> None:
         await query.answer(view.gone(_), show_alert=True)
         return
     await query.answer()
-    await query.edit_message_text(text, parse_mode="HTML", reply_markup=markup)  # type: ignore[arg-type]
+    await query.edit_message_text(text, parse_mode="HTML", reply_markup=markup)

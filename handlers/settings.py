@@ -25,9 +25,10 @@ from bot.presentation import refusals
 from bot.sync.orders import OrderNotFound
 from bot.team.access import authorise
 from bot.team.roles import NotAllowed, Permission
+from handlers.answers import no_longer_valid, reply
 from handlers.commands import require_seller
 from handlers.context import Context
-from handlers.who import Who, identify
+from handlers.who import Who, identify, pressing
 from storage import repositories
 
 ZONES = (
@@ -179,18 +180,15 @@ async def settings_command(update: Update, context: Context) -> None:
         except NotAllowed as refusal:
             await chat.send_message(refusals.not_allowed(refusal.permission, who._))
             return
-    text, markup = await _screen(context, who)
-    await chat.send_message(text, parse_mode="HTML", reply_markup=markup)
+    await reply(update, *await _screen(context, who))
 
 
 async def settings_button(update: Update, context: Context) -> None:
     """Store what the pressed settings button says and redraw the screen."""
-    query = update.callback_query
-    assert query is not None
-    who = await identify(update, context)
+    query, who = await pressing(update, context)
     match = _DATA.match(query.data or "")
     if match is None or who.seller_id is None or not _valid(match["what"], match["value"]):
-        await query.answer(who._("This button is no longer valid."), show_alert=True)
+        await no_longer_valid(query, who)
         return
     try:
         await _store(context, who, match["what"], match["value"])

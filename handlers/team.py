@@ -14,21 +14,15 @@ from telegram.error import TelegramError
 from bot.i18n import translator
 from bot.presentation import refusals
 from bot.presentation import team as view
-from bot.presentation.callback_data import ForgedCallback
 from bot.team.access import NotAMember
 from bot.team.members import LastOwner
 from bot.team.roles import NotAllowed, Permission
+from handlers.answers import decoded, link_first, reply
 from handlers.commands import require_seller
 from handlers.context import Context
-from handlers.who import Who, identify
+from handlers.who import Who, pressing
 
 log = logging.getLogger(__name__)
-
-
-async def _send(update: Update, html: str, markup: object = None) -> None:
-    chat = update.effective_chat
-    assert chat is not None
-    await chat.send_message(html, parse_mode="HTML", reply_markup=markup)  # type: ignore[arg-type]
 
 
 async def team_command(update: Update, context: Context) -> None:
@@ -48,12 +42,12 @@ async def _show(update: Update, context: Context, who: Who) -> None:
             who.seller_id or "", actor_telegram_id=who.user_id
         )
     except NotAMember:
-        await _send(update, view.not_on_team(who._))
+        await reply(update, view.not_on_team(who._))
         return
     markup = (
         view.team_keyboard(mates, who.user_id, who._) if who.may(Permission.MANAGE_TEAM) else None
     )
-    await _send(update, view.team_list(mates, who.user_id, who._), markup)
+    await reply(update, view.team_list(mates, who.user_id, who._), markup)
 
 
 async def _invite(update: Update, context: Context, who: Who) -> None:
@@ -62,33 +56,26 @@ async def _invite(update: Update, context: Context, who: Who) -> None:
             who.seller_id or "", actor_telegram_id=who.user_id
         )
     except NotAllowed as refusal:
-        await _send(update, refusals.not_allowed(refusal.permission, who._))
+        await reply(update, refusals.not_allowed(refusal.permission, who._))
         return
     except NotAMember:
-        await _send(update, view.not_on_team(who._))
+        await reply(update, view.not_on_team(who._))
         return
-    await _send(update, view.invite_text(issued.deep_link(context.runtime.bot_username), who._))
+    await reply(update, view.invite_text(issued.deep_link(context.runtime.bot_username), who._))
 
 
 async def team_button(update: Update, context: Context) -> None:
     """Invite or remove, from the buttons under /team."""
-    query = update.callback_query
-    assert query is not None
-    who = await identify(update, context)
+    query, who = await pressing(update, context)
     if who.seller_id is None:
-        await query.answer(
-            who._("Link your account first: send /start with your link code."), show_alert=True
-        )
+        await link_first(query, who)
         return
     if query.data == view.INVITE_DATA:
         await query.answer()
         await _invite(update, context, who)
         return
-    try:
-        user_id = view.decode_remove(query.data)
-    except ForgedCallback:
-        log.warning("forged team callback from user %s", who.user_id)
-        await query.answer(who._("This button is no longer valid."), show_alert=True)
+    user_id = await decoded(query, who, view.decode_remove)
+    if user_id is None:
         return
     try:
         removed = await context.runtime.team.remove(
@@ -104,7 +91,7 @@ async def team_button(update: Update, context: Context) -> None:
         await query.answer(view.last_owner(who._), show_alert=True)
         return
     await query.answer()
-    await _send(update, view.removed_text(removed, who._))
+    await reply(update, view.removed_text(removed, who._))
     await _tell_removed(context, who, removed.chat_id)
     await _show(update, context, who)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from telegram import Chat, Update
+from telegram import CallbackQuery, Chat, Update
 
 from bot.delivery.notify import recipient_for
 from bot.i18n import Gettext
@@ -75,3 +75,10 @@ async def identify(update: Update, context: Context) -> Who:
     )
     reader = Reader.of(recipient_for(probe, seller, runtime.defaults))
     return Who(user_id=user.id, chat_id=chat.id, account=account, reader=reader)
+
+
+async def pressing(update: Update, context: Context) -> tuple[CallbackQuery, Who]:
+    """The pressed button and who pressed it."""
+    query = update.callback_query
+    assert query is not None
+    return query, await identify(update, context)
