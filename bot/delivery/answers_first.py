@@ -21,13 +21,18 @@ from bot.delivery.rate_limit import ChatRateLimiter
 #: ``rate_limit_args`` of a call whose place was taken before it (the outbox's sends)
 PACED: dict[str, Any] = {"paced": True}
 
-#: Bot API methods that put a new message into a chat: the ones Telegram's limits count
+#: Bot API methods besides ``send*`` that Telegram's limits count: a new message in a chat, or
+#: a message changed in place (a button's answer that edits its message counts like a send)
 _SENDS_ALSO = {"copymessage", "copymessages", "forwardmessage", "forwardmessages"}
 
 
 def counts_as_send(endpoint: str) -> bool:
     name = endpoint.lower()
-    return (name.startswith("send") and name != "sendchataction") or name in _SENDS_ALSO
+    return (
+        (name.startswith("send") and name != "sendchataction")
+        or name.startswith("editmessage")
+        or name in _SENDS_ALSO
+    )
 
 
 class AnswersFirst(BaseRateLimiter[dict[str, Any]]):
@@ -56,5 +61,6 @@ class AnswersFirst(BaseRateLimiter[dict[str, Any]]):
             chat_id = int(data.get("chat_id"))  # type: ignore[arg-type]
         paced = bool(rate_limit_args and rate_limit_args.get("paced"))
         if not paced and chat_id is not None and counts_as_send(endpoint):
-            await self._limiter.acquire(chat_id, urgent=True)
+            async with self._limiter.sending(chat_id, urgent=True):
+                return await callback(*args, **kwargs)
         return await callback(*args, **kwargs)

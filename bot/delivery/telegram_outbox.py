@@ -187,21 +187,21 @@ class TelegramSender:
         return sum(settled)
 
     async def _send_chat(self, head: TelegramOutbox) -> int:
-        await self._limiter.acquire(head.chat_id)
-        group = [head]
-        if self._combine is not None and head.coalesce_kind is not None:
-            # The chat's turn has come: whatever of the same kind queued up meanwhile goes too.
-            group += await waiting_behind(self._db, head)
-        payload = head.payload
-        if len(group) > 1:
-            assert self._combine is not None and head.coalesce_kind is not None
-            params, held = self._combine(
-                head.coalesce_kind, head.chat_id, [row.payload["coalesce"] for row in group]
-            )
-            group = group[: max(1, min(held, len(group)))]
+        async with self._limiter.sending(head.chat_id):
+            group = [head]
+            if self._combine is not None and head.coalesce_kind is not None:
+                # The chat's turn has come: whatever of the same kind queued up meanwhile goes.
+                group += await waiting_behind(self._db, head)
+            payload = head.payload
             if len(group) > 1:
-                payload = {"method": "sendMessage", "params": params}
-        outcome = await self._send(head, payload)
+                assert self._combine is not None and head.coalesce_kind is not None
+                params, held = self._combine(
+                    head.coalesce_kind, head.chat_id, [row.payload["coalesce"] for row in group]
+                )
+                group = group[: max(1, min(held, len(group)))]
+                if len(group) > 1:
+                    payload = {"method": "sendMessage", "params": params}
+            outcome = await self._send(head, payload)
         await record(self._db, group, outcome)
         return len(group) if outcome.sent is not None or outcome.failed is not None else 0
 
