@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -92,15 +92,24 @@ SALE_NOTICE = "sale"
 
 
 def sale_summary(
-    number: str, total: str, currency: str, ship_by: datetime | None
+    number: str,
+    total: str,
+    currency: str,
+    ship_by: datetime | None,
+    *,
+    away_until: date | None = None,
 ) -> dict[str, Any]:
-    """What a sale notification says, kept beside it in the outbox for a combined message."""
-    return {
+    """What a sale notification says, kept beside it in the outbox for a combined message
+    (``away_until``: the owner is away, back on that date)."""
+    summary: dict[str, Any] = {
         "number": number,
         "total": total,
         "currency": currency,
         "ship_by": ship_by.isoformat() if ship_by else None,
     }
+    if away_until is not None:
+        summary["away_until"] = away_until.isoformat()
+    return summary
 
 
 async def notify_seller(

@@ -1,16 +1,16 @@
 """Several waiting sale notifications for one chat, as the one message the seller gets.
 
-The Telegram outbox hands over what each waiting sale said (number, total, ship-by, and the
-reader's language and time zone); this module lists them in one message, with a PROCESSING
-button per order up to :data:`MAX_BUTTONS` and, past that, a button that lists every new order.
-What does not fit into Telegram's 4,096 characters stays queued for the next message: every
-sale is listed once, none is left out.
+The Telegram outbox hands over what each waiting sale said (number, total, ship-by, whether the
+owner was away, and the reader's language and time zone); this module lists them in one
+message, with a PROCESSING button per order up to :data:`MAX_BUTTONS` and, past that, a button
+that lists every new order. What does not fit into Telegram's 4,096 characters stays queued for
+the next message: every sale is listed once, none is left out.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from html import escape
 from typing import Any
 
@@ -19,6 +19,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.delivery.notify import SALE_NOTICE, sale_summary
 from bot.domain.lifecycle import Status
 from bot.i18n import Gettext
+from bot.presentation import away
 from bot.presentation.callback_data import Action, OrderCallback, new_orders_data
 from bot.presentation.views import Reader
 
@@ -45,6 +46,13 @@ def _header(count: int, _: Gettext) -> str:
     return "🛒 <b>" + escape(_("{count} new sales").format(count=count)) + "</b>"
 
 
+def _top(items: Sequence[Mapping[str, Any]], _: Gettext) -> list[str]:
+    """The away-mode line a single sale notification opens with, when any of these sales was
+    queued while the owner was away (back on the latest date they gave)."""
+    dates = [date.fromisoformat(item["away_until"]) for item in items if item.get("away_until")]
+    return [away.while_away(max(dates), _)] if dates else []
+
+
 def sales_text(items: Sequence[Mapping[str, Any]], reader: Reader) -> tuple[str, int]:
     """The list of as many sales as fit into one message, and how many that is (at least 1)."""
     _ = reader._
@@ -52,11 +60,11 @@ def sales_text(items: Sequence[Mapping[str, Any]], reader: Reader) -> tuple[str,
     lines = [_line(item, reader) for item in items]
     held = len(lines)
     while held > 1:
-        text = "\n".join([_header(held, _), *lines[:held], footer])
+        text = "\n".join([*_top(items[:held], _), _header(held, _), *lines[:held], footer])
         if len(text) <= MAX_TEXT:
             return text, held
         held -= 1
-    return "\n".join([_header(1, _), lines[0], footer])[:MAX_TEXT], 1
+    return "\n".join([*_top(items[:1], _), _header(1, _), lines[0], footer])[:MAX_TEXT], 1
 
 
 def sales_keyboard(numbers: Sequence[str], _: Gettext) -> InlineKeyboardMarkup:

@@ -93,7 +93,9 @@ class EventEffects:
                 lambda to: self._notices.sale(order, to, away_until=until),
                 coalesce=(
                     SALE_NOTICE,
-                    sale_summary(order.number, order.total, order.currency, order.ship_by),
+                    sale_summary(
+                        order.number, order.total, order.currency, order.ship_by, away_until=until
+                    ),
                 ),
                 fresh=applied.created,
             )

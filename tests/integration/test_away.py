@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from bot.delivery.notify import SellerDefaults
+from bot.delivery.notify import SALE_NOTICE, SellerDefaults
+from bot.presentation import coalesced
 from bot.presentation.away import AwayTexts
 from bot.presentation.notices import Notices
 from bot.relay.files import FileChecker
@@ -95,3 +96,31 @@ async def test_away_mode_ends_on_its_date_and_tells_the_seller_once(
     await pipeline.sandbox.buyer_writes(first.id, "Hi")
     await pipeline.settle()
     assert await away_rows(pipeline.db) == []
+
+
+async def test_sales_that_arrive_while_away_keep_the_away_line_when_listed_together(
+    pipeline: Pipeline,  # noqa: F811
+    files: FileChecker,
+) -> None:
+    clock = Clock(datetime(2026, 12, 3, 10, tzinfo=UTC))
+    away = mode(pipeline, clock, files)
+    pipeline.events = EventProcessor(
+        pipeline.db, pipeline.marketplace, SellerDefaults(), Notices(), clock=clock
+    )
+    await away.start(SELLER, "2026-12-07", "Back on Monday", actor_telegram_id=OWNER)
+    numbers = [(await pipeline.sandbox.create_demo_order(SELLER)).number for _ in range(3)]
+    await pipeline.settle()
+    async with pipeline.db.snapshot() as session:
+        waiting = (
+            await session.scalars(
+                select(TelegramOutbox)
+                .where(TelegramOutbox.chat_id == 12, TelegramOutbox.coalesce_kind == SALE_NOTICE)
+                .order_by(TelegramOutbox.id)
+            )
+        ).all()
+    params, held = coalesced.combine(SALE_NOTICE, 12, [row.payload["coalesce"] for row in waiting])
+    assert held == 3
+    first, *rest = params["text"].split("\n")
+    assert first == "🌴 While you are away (back on 07.12.2026): buyers get your away message."
+    assert [n for n in numbers if any(n in line for line in rest)] == numbers
+    assert "While you are away" not in "\n".join(rest)  # said once, above the list

@@ -70,6 +70,7 @@ async def test_twelve_waiting_sales_arrive_as_one_message_listing_each_once(
     [message] = telegram.events(CHAT)
     text = message.text or ""
     assert "12 new sales" in text
+    assert "away" not in text  # the owner is not away
     assert named(text) == numbers
     assert "BGN45.90 — ship by 05/12/2026, 18:00" in text  # in the seller's zone
     data = [d for _, d in message.buttons]
