@@ -7,7 +7,8 @@ once what a dead process held; its lease (``next_attempt_at``) only matters for 
 is alive but stuck.
 
 Once a head's turn has come, the messages of the same kind waiting right behind it (sales, for
-one message listing them all) go with it: everything that queued up while the chat waited.
+one message listing them all; a buyer's texts about the same order) go with it: everything
+that queued up while the chat waited.
 """
 
 from __future__ import annotations

@@ -6,8 +6,9 @@ limits: rows are claimed under a lease (``FOR UPDATE SKIP LOCKED`` on PostgreSQL
 processes share the work, and a chat's messages go out one after another in the order they were
 queued. A crash between sending and recording may repeat that one message; none is ever lost.
 
-Messages queued with a ``coalesce`` kind (sales) that are waiting together for one chat go out
-as one message, rendered by the ``combine`` function the composition root hands in.
+Messages queued with a ``coalesce`` kind (sales; texts from a buyer about one order) that are
+waiting together for one chat go out as one message, rendered by the ``combine`` function the
+composition root hands in.
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ The Telegram outbox hands over what each waiting sale said (number, total, ship-
 owner was away, and the reader's language and time zone); this module lists them in one
 message, with a PROCESSING button per order up to :data:`MAX_BUTTONS` and, past that, a button
 that lists every new order. What does not fit into Telegram's 4,096 characters stays queued for
-the next message: every sale is listed once, none is left out.
+the next message: every sale is listed once, none is left out. Buyer messages about one order
+are put together by :func:`bot.presentation.relayed.combine_messages`.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from bot.domain.lifecycle import Status
 from bot.i18n import Gettext
 from bot.presentation import away
 from bot.presentation.callback_data import Action, OrderCallback, new_orders_data
+from bot.presentation.relayed import combine_messages
 from bot.presentation.views import Reader
+from bot.relay.incoming import BUYER_MESSAGES
 
 #: Telegram's limit on a message's text
 MAX_TEXT = 4096
@@ -94,7 +97,10 @@ def sales_keyboard(numbers: Sequence[str], _: Gettext) -> InlineKeyboardMarkup:
 def combine(
     kind: str, chat_id: int, items: Sequence[Mapping[str, Any]]
 ) -> tuple[dict[str, Any], int]:
-    """The outbox's ``combine``: one message for the waiting sales it can hold, and how many."""
+    """The outbox's ``combine``: one message for the waiting sales (or buyer messages about one
+    order) it can hold, and how many."""
+    if kind.startswith(BUYER_MESSAGES) and items:
+        return combine_messages(chat_id, items)
     if kind != SALE_NOTICE or not items:
         return {}, 1
     reader = Reader(locale=items[0]["locale"], timezone=items[0]["timezone"])

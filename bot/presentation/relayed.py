@@ -4,6 +4,7 @@ with a "Reply" button. Implements :class:`bot.relay.incoming.RenderBuyerMessage`
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -57,16 +58,20 @@ def render_buyer_message(
     for number, part in enumerate(parts, start=1):
         counter = f" ({number}/{len(parts)})" if len(parts) > 1 else ""
         last = number == len(parts)
-        body = escape(part) + (escape(tail) if last else "")
+        said = {
+            "title": title + counter,
+            "body": (part + (tail if last else "")).strip(),
+            "reply": reply if last and not relayable else None,
+        }
         params: dict[str, Any] = {
             "chat_id": chat_id,
-            "text": f"💬 <b>{escape(title + counter)}</b>\n{body.strip()}".strip(),
+            "text": _together([said], html=True),
             "parse_mode": "HTML",
             "link_preview_options": {"is_disabled": True},
         }
-        if last and not relayable:
+        if said["reply"] is not None:
             params["reply_markup"] = reply
-        out.append(Outgoing("sendMessage", params))
+        out.append(Outgoing("sendMessage", params, said=said))
     notes = _FileNotes(
         covered=hidden_note,
         refused=_(
@@ -86,6 +91,45 @@ def render_buyer_message(
             _attachment(attachment, index, len(relayable), title, order, chat_id, reply, notes)
         )
     return out
+
+
+def _together(said: Sequence[Mapping[str, Any]], *, html: bool) -> str:
+    """Texts in their order, each under its title, said once while it stays the same; ``html``:
+    as sent, else as Telegram counts its length."""
+    quote = escape if html else str
+    blocks: list[str] = []
+    title = None
+    for item in said:
+        lines = [quote(item["body"])] if item["body"] else []
+        if item["title"] != title:
+            title = item["title"]
+            heading = quote("💬 ") + (f"<b>{quote(title)}</b>" if html else title)
+            lines.insert(0, heading)
+        blocks.append("\n".join(lines))
+    return "\n\n".join(block for block in blocks if block)
+
+
+def combine_messages(chat_id: int, said: Sequence[Mapping[str, Any]]) -> tuple[dict[str, Any], int]:
+    """Buyer messages about one order waiting for one chat, as one message: as many of them as
+    fit into Telegram's limit, in order, and how many that is (at least 1). The rest wait for
+    the next message; none is left out or said twice."""
+    held = 1
+    while held < len(said) and utf16_len(_together(said[: held + 1], html=False)) <= (
+        TELEGRAM_TEXT_LIMIT
+    ):
+        held += 1
+    params: dict[str, Any] = {
+        "chat_id": chat_id,
+        "text": _together(said[:held], html=True),
+        "parse_mode": "HTML",
+        "link_preview_options": {"is_disabled": True},
+    }
+    reply = next((item["reply"] for item in reversed(said[:held]) if item.get("reply")), None)
+    if reply is not None:
+        params["reply_markup"] = reply
+    if all(item.get("silent") for item in said[:held]):
+        params["disable_notification"] = True  # the seller's quiet hours
+    return params, held
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,10 +19,14 @@ retries it); a file whose bytes are not what was declared is refused and never s
 
 The buyer is told on the order's thread what was covered in which of their files, and which
 were not passed on and why (:mod:`bot.relay.buyer_notes`).
+
+Texts about one order that wait for the same chat go out as one message (``Outgoing.said``, the
+outbox's coalescing); files always go one by one.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
@@ -40,14 +44,25 @@ from bot.relay.files import FileChecker
 from storage import repositories
 from storage.models import Order
 
+#: how the coalescing kind of relayed buyer messages begins (a digest of the order's id follows)
+BUYER_MESSAGES = "buyer:"
+
+
+def buyer_messages_kind(order_id: str) -> str:
+    """Buyer messages about one order that wait for one chat go out as one message; the order's
+    id is hashed to fit the outbox's kind."""
+    return BUYER_MESSAGES + hashlib.blake2b(order_id.encode(), digest_size=12).hexdigest()
+
 
 @dataclass(frozen=True, slots=True)
 class Outgoing:
-    """One Bot API call for one chat, before it is queued."""
+    """One Bot API call for one chat, before it is queued; ``said``: what a text says, for one
+    message with the others about the same order waiting with it (None: it goes alone)."""
 
     method: str
     params: dict[str, Any]
     attachment: dict[str, Any] | None = None
+    said: dict[str, Any] | None = None
 
 
 class RenderBuyerMessage(Protocol):
@@ -82,6 +97,7 @@ class BuyerRelay:
         silent = silent_now(seller, self._defaults, None)
         masked = (await masked_buyer_text(session, message, order)).text
         relay = {"order_id": order.id, "marketplace_message_id": message.id}
+        kind = buyer_messages_kind(order.id)
         accounts = await repositories.seller_accounts(session, order.seller_id)
         notes = await self._file_notes(session, message, order) if accounts else {}
         for account in accounts:
@@ -104,6 +120,7 @@ class BuyerRelay:
                     dedupe_key=key,
                     relay=relay,
                     attachment=out.attachment,
+                    coalesce=None if out.said is None else (kind, {**out.said, "silent": silent}),
                 )
                 done.add(key)
 
