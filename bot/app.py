@@ -30,7 +30,7 @@ from bot.delivery.liveness import liveness_for
 from bot.delivery.notify import SellerDefaults
 from bot.delivery.persistence import DatabasePersistence
 from bot.delivery.rate_limit import ChatRateLimiter
-from bot.delivery.takeover import Takeover
+from bot.delivery.takeover import STUCK_AFTER, Takeover
 from bot.delivery.telegram_outbox import LEASE as CLAIM_LEASE
 from bot.delivery.telegram_outbox import TelegramSender
 from bot.delivery.update_processor import PerChatUpdateProcessor
@@ -167,7 +167,7 @@ class Runtime:
         # is taken over as soon as its lock is free, not when its claims' leases run out.
         self.liveness = liveness_for(self.db.url, self.db.engine)
         owner = self.liveness.owner
-        # Outbox rows a sender claimed stay its own this long if it is alive but stuck.
+        # Outbox rows a sender claimed come back after this long if it failed to settle them.
         claims = timedelta(seconds=settings.lease_seconds or CLAIM_LEASE.total_seconds())
         self.sender = TelegramSender(
             self.db,
@@ -242,7 +242,13 @@ class Runtime:
             ttl=settings.lease_seconds or DEFAULT_TTL,
             liveness=self.liveness,
         )
-        self.takeover = Takeover(self.db, self.liveness, on_taken=self._taken_over)
+        # A process alive but without a heartbeat for this long is stuck: its claims go too.
+        self.takeover = Takeover(
+            self.db,
+            self.liveness,
+            on_taken=self._taken_over,
+            stuck_after=timedelta(seconds=settings.lease_seconds or STUCK_AFTER.total_seconds()),
+        )
         register(self.application)
 
     async def _on_buyer_message(

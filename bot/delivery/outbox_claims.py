@@ -1,14 +1,17 @@
 """Claiming Telegram outbox rows: the head of each chat's queue, and what may go out with it.
 
-A chat's messages go out in order, and only the head of each chat's queue is claimed: a row
-never waits in a chat's pacing long enough for its lease to run out (and another process to
-send it too). A claim records its owner (``claimed_by``), so the owners' sweep can give back at
-once what a dead process held; its lease (``next_attempt_at``) only matters for an owner that
-is alive but stuck.
+A chat's messages go out in order, and only the head of each chat's queue is claimed. A claim
+records its owner (``claimed_by``) and stays that owner's while it lives and beats its heartbeat:
+the owners' sweep (``bot.delivery.takeover``) gives back at once what a dead process held, and
+what a stuck one held once its heartbeat is too old. The claim's lease (``next_attempt_at``)
+only matters for a claim without a registered owner, and for the owner's own claims that a
+failed send left behind.
 
-Once a head's turn has come, the messages of the same kind waiting right behind it (sales, for
-one message listing them all; a buyer's texts about the same order) go with it: everything
-that queued up while the chat waited.
+Right before the send, :func:`going_with` reads the head again: a process that was stuck
+while its claim was taken over finds it gone and sends nothing. Once a head's turn has come,
+the messages of the same kind waiting right behind it (sales, for one message listing them
+all; a buyer's texts about the same order) go with it: everything that queued up while the
+chat waited.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from bot.delivery.takeover import claimable
 from storage.database import Database
 from storage.models import TelegramOutbox
 
@@ -46,7 +50,11 @@ async def claim_heads(
     )
     query = (
         select(TelegramOutbox)
-        .where(TelegramOutbox.id.in_(heads), TelegramOutbox.next_attempt_at <= now)
+        .where(
+            TelegramOutbox.id.in_(heads),
+            TelegramOutbox.next_attempt_at <= now,
+            claimable(TelegramOutbox.claimed_by, owner),
+        )
         .order_by(TelegramOutbox.id)
         .limit(limit)
     )
@@ -61,30 +69,36 @@ async def claim_heads(
     return rows
 
 
-async def waiting_behind(db: Database, head: TelegramOutbox) -> list[TelegramOutbox]:
-    """The due messages of the head's kind queued right behind it in its chat, in order.
+async def going_with(
+    db: Database, head: TelegramOutbox, owner: str | None
+) -> list[TelegramOutbox] | None:
+    """The head's claim read again right before its send: None when it is no longer this
+    owner's (taken over, or sent by the one that took it over); else the due messages of its
+    kind queued right behind it in its chat, in order, to go out with it.
 
-    Read, not claimed: only the head of a chat's queue is ever claimed, so while this process
-    holds the head no other process sends anything of that chat; the rows are settled with
-    the head once the message that carries them is sent.
+    The followers are read, not claimed: only the head of a chat's queue is ever claimed, so
+    while this process holds the head no other process sends anything of that chat; they are
+    settled with the head once the message that carries them is sent.
     """
-    if head.coalesce_kind is None:
-        return []
     now = _now()
     query = (
         select(TelegramOutbox)
         .where(
             TelegramOutbox.chat_id == head.chat_id,
-            TelegramOutbox.id > head.id,
+            TelegramOutbox.id >= head.id,
             *_unsettled(),  # type: ignore[arg-type]
         )
         .order_by(TelegramOutbox.id)
-        .limit(MAX_FOLLOWERS)
+        .limit(1 if head.coalesce_kind is None else MAX_FOLLOWERS + 1)
     )
-    run = []
     async with db.snapshot() as session:
-        for row in (await session.scalars(query)).all():
-            if row.coalesce_kind != head.coalesce_kind or row.next_attempt_at > now:
-                break  # order is kept: nothing jumps over a message of another kind
-            run.append(row)
+        rows = list((await session.scalars(query)).all())
+    if not rows or rows[0].id != head.id or (owner and rows[0].claimed_by != owner):
+        return None
+    behind = rows[1:]
+    run = []
+    for row in behind:
+        if row.coalesce_kind != head.coalesce_kind or row.next_attempt_at > now:
+            break  # order is kept: nothing jumps over a message of another kind
+        run.append(row)
     return run

@@ -40,8 +40,11 @@ class Settle:
         self.blocked, self.error = blocked, error
 
 
-async def record(db: Database, claimed: Sequence[TelegramOutbox], outcome: Settle) -> None:
-    """Settle the rows one message carried: sent together, or the head retried or failed."""
+async def record(
+    db: Database, claimed: Sequence[TelegramOutbox], outcome: Settle, *, owner: str | None = None
+) -> None:
+    """Settle the rows one message carried: sent together, or the head retried or failed (only
+    while the claim is still ``owner``'s: one taken over is the new owner's to settle)."""
     now = _now()
     async with db.transaction() as session:
         rows = (
@@ -50,7 +53,7 @@ async def record(db: Database, claimed: Sequence[TelegramOutbox], outcome: Settl
             )
         ).all()
         rows = sorted((row for row in rows if row.sent_at is None), key=lambda r: r.id)
-        if not rows:
+        if not rows or (outcome.sent is None and owner and rows[0].claimed_by != owner):
             return
         for row in rows:
             row.claimed_by = None

@@ -30,7 +30,7 @@ from telegram.ext import ExtBot
 
 from bot import metrics
 from bot.delivery.answers_first import PACED
-from bot.delivery.outbox_claims import claim_heads, waiting_behind
+from bot.delivery.outbox_claims import claim_heads, going_with
 from bot.delivery.outbox_settle import Settle, record
 from bot.delivery.rate_limit import ChatRateLimiter
 from bot.delivery.worker import Worker
@@ -189,10 +189,16 @@ class TelegramSender:
 
     async def _send_chat(self, head: TelegramOutbox) -> int:
         async with self._limiter.sending(head.chat_id):
+            behind = await going_with(self._db, head, self.owner)
+            if behind is None:
+                log.warning(
+                    "telegram outbox %s was taken over while this process was stuck", head.id
+                )
+                return 0
             group = [head]
-            if self._combine is not None and head.coalesce_kind is not None:
+            if self._combine is not None:
                 # The chat's turn has come: whatever of the same kind queued up meanwhile goes.
-                group += await waiting_behind(self._db, head)
+                group += behind
             payload = head.payload
             if len(group) > 1:
                 assert self._combine is not None and head.coalesce_kind is not None
@@ -203,7 +209,7 @@ class TelegramSender:
                 if len(group) > 1:
                     payload = {"method": "sendMessage", "params": params}
             outcome = await self._send(head, payload)
-        await record(self._db, group, outcome)
+        await record(self._db, group, outcome, owner=self.owner)
         return len(group) if outcome.sent is not None or outcome.failed is not None else 0
 
     async def _send(self, row: TelegramOutbox, payload: Mapping[str, Any]) -> Settle:

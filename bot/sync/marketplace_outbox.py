@@ -2,8 +2,9 @@
 
 Rows are claimed by their owner under a lease (and ``FOR UPDATE SKIP LOCKED`` on PostgreSQL),
 so several processes share the work without doing any of it twice; a row whose process died is
-given back as soon as its death is known (``bot.delivery.takeover``), or when its lease runs out
-for a process that is stuck, and re-sent with the same ``Idempotency-Key``.
+given back as soon as its death is known (``bot.delivery.takeover``), or once the heartbeat of a
+process that is stuck is too old, and re-sent with the same ``Idempotency-Key``. The lease only
+brings back an owner's own rows that a failed delivery left claimed.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from bot import metrics
+from bot.delivery.takeover import claimable
 from bot.delivery.telegram_outbox import enqueue
 from bot.delivery.worker import Worker
 from bot.domain.lifecycle import Status
@@ -101,6 +103,7 @@ class MarketplaceDispatcher:
                 MarketplaceOutbox.delivered_at.is_(None),
                 MarketplaceOutbox.failed_at.is_(None),
                 MarketplaceOutbox.next_attempt_at <= now,
+                claimable(MarketplaceOutbox.claimed_by, self.owner),
                 ~has_earlier,
             )
             .order_by(MarketplaceOutbox.id)
@@ -129,6 +132,8 @@ class MarketplaceDispatcher:
             claimed = await session.get(MarketplaceOutbox, row_id)
         if claimed is None or claimed.delivered_at is not None or claimed.failed_at is not None:
             return 0
+        if self.owner and claimed.claimed_by != self.owner:
+            return 0  # taken over while this process was stuck: the new owner delivers it
         now = self._clock()
         record: Record | None = None
         waiting: MarketplaceUnavailable | None = None

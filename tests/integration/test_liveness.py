@@ -115,7 +115,7 @@ async def test_what_a_dead_process_claimed_is_taken_over_without_waiting_for_its
         assert await session.scalar(select(Owner.id).where(Owner.id == child.owner)) is None
 
 
-async def test_a_live_owner_keeps_its_claims_until_they_run_out(
+async def test_a_live_owner_with_a_fresh_heartbeat_keeps_its_claims(
     db: Database, child: Child, liveness: Liveness
 ) -> None:
     await _claimed_row(db, child.owner)
