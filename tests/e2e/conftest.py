@@ -38,6 +38,8 @@ class RunningBot:
     telegram: TelegramStub
     database_url: str
     overrides: dict[str, Any] = field(default_factory=dict)
+    #: the send pacer, when a test needs its own (else one that suits the stand-in's limits)
+    limiter: ChatRateLimiter | None = None
     runtime: Runtime | None = None
     _stop: asyncio.Event | None = None
     _task: asyncio.Task[None] | None = None
@@ -65,7 +67,9 @@ class RunningBot:
         )
         # A stand-in without flood limits needs no pacing: the flows answer at once instead of at
         # Telegram's one message a second per chat. With ``Limits`` the real pacing applies.
-        limiter = None if self.telegram.limits else ChatRateLimiter(1000, 1000, burst=1000)
+        limiter = self.limiter or (
+            None if self.telegram.limits else ChatRateLimiter(1000, 1000, burst=1000)
+        )
         self.runtime = Runtime(settings, token=TOKEN, limiter=limiter)
         self._stop = asyncio.Event()
         self._task = asyncio.create_task(
