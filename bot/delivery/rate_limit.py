@@ -169,7 +169,11 @@ class ChatRateLimiter:
             raise
 
     def _take_turn(self) -> None:
-        self._global_next = max(self._global_next, self._clock()) + self._global_gap
+        now = self._clock()
+        # A turn taken a little late (a busy loop wakes its waiter late) keeps the timeline's
+        # pace instead of losing the delay; after a pause the timeline starts again from now.
+        on_time = now - self._global_next < self._global_gap
+        self._global_next = (self._global_next if on_time else now) + self._global_gap
         # Held from the turn to the send's start, so no other turn can take its place.
         self._global.under_way += 1
 

@@ -13,14 +13,16 @@ from bot.delivery.rate_limit import ChatRateLimiter
 
 
 class FakeTime:
-    def __init__(self) -> None:
+    def __init__(self, late: float = 0.0) -> None:
         self.now = 0.0
+        #: how much later than asked a sleeper wakes (a busy event loop)
+        self.late = late
 
     def clock(self) -> float:
         return self.now
 
     async def sleep(self, seconds: float) -> None:
-        self.now += seconds
+        self.now += seconds + self.late
 
 
 async def sends(
@@ -77,6 +79,13 @@ async def test_sends_to_many_chats_are_spread_at_the_global_rate() -> None:
     assert moments[-1] == pytest.approx(39 / 20)
     gaps = {round(b - a, 6) for a, b in itertools.pairwise(moments)}
     assert gaps == {0.05}
+
+
+async def test_turns_handed_out_late_by_a_busy_loop_keep_the_global_rate() -> None:
+    time = FakeTime(late=0.01)
+    limiter = ChatRateLimiter(20, 1.0, clock=time.clock, sleep=time.sleep)
+    moments = await sends(limiter, time, list(range(40)))
+    assert moments[-1] == pytest.approx(39 / 20 + 0.01)  # not 39 × (0.05 + 0.01)
 
 
 async def test_a_429_for_one_chat_does_not_hold_up_another() -> None:
