@@ -10,11 +10,12 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.lifecycle import FINAL_STATUSES, Status
-from storage.models import HistoryEntry, Order, Seller, TelegramAccount
+from storage.models import HistoryEntry, MarketplaceOutbox, Order, Seller, TelegramAccount
 
 OPEN_STATUSES = tuple(
     s.value for s in Status if s not in FINAL_STATUSES and s is not Status.COMPLETE
@@ -230,3 +231,20 @@ def append_history(
     )
     session.add(entry)
     return entry
+
+
+async def add_once(session: AsyncSession, row: MarketplaceOutbox) -> bool:
+    """Add a marketplace outbox row unless one with its key is queued already; whether it was.
+
+    Another process may add the same key at the same moment: the key is unique, and the one
+    that loses (in a savepoint) leaves the caller's transaction intact.
+    """
+    key = row.idempotency_key
+    if await session.scalar(select(exists().where(MarketplaceOutbox.idempotency_key == key))):
+        return False
+    try:
+        async with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        return False
+    return True

@@ -23,14 +23,14 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import exists, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.files import FileRefusal, FileType
 from bot.domain.language import LATIN_LANGUAGE, written_language
 from bot.domain.masking import ContactKind
 from bot.marketplace import schemas
+from storage import repositories
 from storage.database import Database
 from storage.models import MarketplaceOutbox, Order, OrderMessage
 
@@ -135,23 +135,14 @@ class BuyerNotes:
 
 async def _queue(session: AsyncSession, note: FileNote, text: str, now: datetime) -> bool:
     """Add the note's outbox row unless its key is queued already; whether it was added."""
-    key = note.key
-    if await session.scalar(select(exists().where(MarketplaceOutbox.idempotency_key == key))):
-        return False
     row = MarketplaceOutbox(
         kind=FILE_NOTE,
         order_id=note.order_id,
-        idempotency_key=key,
+        idempotency_key=note.key,
         payload={"text": text, "attachments": [], "uploaded": [], "notice": None},
         attempts=0,
         next_attempt_at=now,
         created_at=now,
     )
-    try:
-        # Another account's send may queue the same note at the same moment: the key is unique,
-        # and the one that loses leaves the caller's transaction intact.
-        async with session.begin_nested():
-            session.add(row)
-    except IntegrityError:
-        return False
-    return True
+    # Another account's send may queue the same note at the same moment (see add_once).
+    return await repositories.add_once(session, row)

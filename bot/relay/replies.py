@@ -38,10 +38,8 @@ from bot.marketplace import (
 from bot.relay.earlier import SELLER_MESSAGE, earlier_seller_texts
 from bot.relay.files import FileChecker
 from bot.sync.marketplace_outbox import Record
-from bot.sync.orders import Notice, OrderNotFound
-from bot.team.access import NotAMember, authorise
+from bot.sync.orders import Notice, permitted_order
 from bot.team.roles import Permission
-from storage import repositories
 from storage.database import Database
 from storage.models import MarketplaceOutbox, Order
 
@@ -95,14 +93,9 @@ class Replies:
     ) -> Order:
         """The order, if the account may write to its buyer (raises otherwise)."""
         async with self._db.snapshot() as session:
-            try:
-                await authorise(session, actor_telegram_id, seller_id, Permission.WRITE_TO_BUYERS)
-            except NotAMember:
-                raise OrderNotFound(number) from None
-            order = await repositories.seller_order(session, seller_id, number)
-        if order is None:
-            raise OrderNotFound(number)
-        return order
+            return await permitted_order(
+                session, seller_id, number, Permission.WRITE_TO_BUYERS, actor_telegram_id
+            )
 
     async def earlier_texts(self, order_id: str) -> list[str]:
         """The seller's last messages to the order's buyer, oldest first, as the buyer got them."""
@@ -129,15 +122,9 @@ class Replies:
         now = self._clock()
         try:
             async with self._db.transaction() as session:
-                try:
-                    await authorise(
-                        session, actor_telegram_id, seller_id, Permission.WRITE_TO_BUYERS
-                    )
-                except NotAMember:
-                    raise OrderNotFound(number) from None
-                order = await repositories.seller_order(session, seller_id, number)
-                if order is None:
-                    raise OrderNotFound(number)
+                order = await permitted_order(
+                    session, seller_id, number, Permission.WRITE_TO_BUYERS, actor_telegram_id
+                )
                 session.add(
                     MarketplaceOutbox(
                         kind=KIND,

@@ -74,11 +74,9 @@ class OrderService:
         self, seller_id: str, number: str, *, actor_telegram_id: int | None = None
     ) -> Order:
         async with self._db.snapshot() as session:
-            await _authorise(session, actor_telegram_id, seller_id, number, Permission.SEE_ORDERS)
-            order = await repositories.seller_order(session, seller_id, number)
-        if order is None:
-            raise OrderNotFound(number)
-        return order
+            return await permitted_order(
+                session, seller_id, number, Permission.SEE_ORDERS, actor_telegram_id
+            )
 
     async def check(
         self, seller_id: str, number: str, target: Status, *, actor_telegram_id: int | None = None
@@ -89,10 +87,9 @@ class OrderService:
         :class:`TransitionRefused` or its :class:`ChangedByTeammate`.
         """
         async with self._db.snapshot() as session:
-            await _authorise(session, actor_telegram_id, seller_id, number, permission_for(target))
-            order = await repositories.seller_order(session, seller_id, number)
-            if order is None:
-                raise OrderNotFound(number)
+            order = await permitted_order(
+                session, seller_id, number, permission_for(target), actor_telegram_id
+            )
             await _check_transition(session, order, target, actor_telegram_id)
         return order
 
@@ -108,12 +105,14 @@ class OrderService:
         """Apply ``change`` to the replica and queue it for the marketplace, in one transaction."""
         now = self._clock()
         async with self._db.transaction() as session:
-            await _authorise(
-                session, actor_telegram_id, seller_id, number, permission_for(change.status)
+            order = await permitted_order(
+                session,
+                seller_id,
+                number,
+                permission_for(change.status),
+                actor_telegram_id,
+                for_update=True,
             )
-            order = await repositories.seller_order(session, seller_id, number, for_update=True)
-            if order is None:
-                raise OrderNotFound(number)
             previous = Status(order.status)
             await _check_transition(session, order, change.status, actor_telegram_id)
             comment = change.history_comment()
@@ -171,27 +170,36 @@ class OrderService:
         actor_telegram_id: int | None = None,
     ) -> Order:
         async with self._db.transaction() as session:
-            await _authorise(session, actor_telegram_id, seller_id, number, Permission.SEE_ORDERS)
-            order = await repositories.seller_order(session, seller_id, number)
-            if order is None:
-                raise OrderNotFound(number)
+            order = await permitted_order(
+                session, seller_id, number, Permission.SEE_ORDERS, actor_telegram_id
+            )
             order.snoozed_until = until
             await session.commit()
         return order
 
 
-async def _authorise(
+async def permitted_order(
     session: AsyncSession,
-    actor_telegram_id: int | None,
     seller_id: str,
     number: str,
     permission: Permission,
-) -> None:
-    """Refuse an account that may not do ``permission``; another seller's sees no such order."""
+    actor_telegram_id: int | None,
+    *,
+    for_update: bool = False,
+) -> Order:
+    """The seller's order ``number``, if the account may do ``permission`` with it.
+
+    An account outside the seller's team sees no such order (:class:`OrderNotFound`, as for an
+    unknown number); a teammate without the permission gets :class:`bot.team.roles.NotAllowed`.
+    """
     try:
         await authorise(session, actor_telegram_id, seller_id, permission)
     except NotAMember:
         raise OrderNotFound(number) from None
+    order = await repositories.seller_order(session, seller_id, number, for_update=for_update)
+    if order is None:
+        raise OrderNotFound(number)
+    return order
 
 
 async def _check_transition(

@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Protocol
 
-from sqlalchemy import exists, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.notify import Message, Recipient, SellerDefaults, notify_seller
@@ -116,13 +115,10 @@ class AwayMode:
         if seller is None or away is None:
             return
         day = local_date(now, seller.timezone or self._defaults.timezone)
-        key = f"away-{order.id}-{day.isoformat()}"
-        if await session.scalar(select(exists().where(MarketplaceOutbox.idempotency_key == key))):
-            return
         row = MarketplaceOutbox(
             kind="message",
             order_id=order.id,
-            idempotency_key=key,
+            idempotency_key=f"away-{order.id}-{day.isoformat()}",
             payload={
                 "number": order.number,
                 "text": away.message,
@@ -135,14 +131,8 @@ class AwayMode:
             next_attempt_at=self._wall_clock(),
             created_at=self._wall_clock(),
         )
-        try:
-            # Another process may queue the same day's reply for this order at the same moment:
-            # the key is unique, and the one that loses leaves the event's transaction intact.
-            async with session.begin_nested():
-                session.add(row)
-        except IntegrityError:
-            return
-        self._wake()
+        if await repositories.add_once(session, row):
+            self._wake()
 
     async def expire(self, now: datetime | None = None) -> int:
         """End every away mode whose date has come, and tell those sellers; returns how many."""
