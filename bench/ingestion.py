@@ -30,6 +30,7 @@ from pathlib import Path
 
 from sqlalchemy import func, insert, select
 
+from bench.percentiles import percentile
 from bot.cli import run_loop
 from bot.marketplace.sandbox.data import demo_order
 from bot.marketplace.sandbox.marketplace import sign_webhook
@@ -38,7 +39,7 @@ from storage.models import InboxEvent, Seller, TelegramAccount, TelegramOutbox
 from testkit.databases import fresh_postgres
 from testkit.marketplace_stub import MarketplaceStub, new_webhook_secret
 from testkit.ports import free_port
-from testkit.processes import BotProcess, bot_env, migrate
+from testkit.processes import BotProcess, migrate, stub_env
 from testkit.telegram_stub import TelegramStub
 
 TOKEN = "123456:BENCH"
@@ -177,14 +178,8 @@ async def run(database_url: str, events: int, senders: int, sellers: int) -> dic
             TelegramStub(token=TOKEN) as telegram,
             MarketplaceStub(webhook_secret=SECRET, verify_delay=3600) as marketplace,
         ):
-            env = bot_env(
-                token=TOKEN,
-                telegram_api_url=telegram.api_root,
-                database_url=database_url,
-                marketplace_url=marketplace.base_url,
-                webhook_secret=SECRET,
-                admin_token="bench-admin",
-                lease_seconds=30,
+            env = stub_env(
+                telegram, marketplace, database_url, admin_token="bench-admin", lease_seconds=30
             )
             bot = BotProcess(env, Path(directory), port)
             await bot.start(timeout=60)
@@ -205,7 +200,7 @@ async def run(database_url: str, events: int, senders: int, sellers: int) -> dic
     return {
         "events/s": events / elapsed,
         "p50 ms": statistics.median(latencies) * 1000,
-        "p99 ms": latencies[int(len(latencies) * 0.99) - 1] * 1000,
+        "p99 ms": percentile(latencies, 0.99) * 1000,
         "max ms": latencies[-1] * 1000,
         "stored (204)": statuses[204],
         "other answers": sum(v for k, v in statuses.items() if k != 204),

@@ -20,6 +20,7 @@ import collections
 import statistics
 import time
 
+from bench.percentiles import percentile
 from bench.table import print_table
 from bot.domain.files import MAX_IMAGE_PIXELS
 from bot.domain.labels import choose
@@ -27,11 +28,6 @@ from bot.scanning.labels import LabelScan, read_label
 from bot.scanning.pool import Limits, ScanPool
 from bot.shipping.labels import TIME_LIMIT
 from testkit.corpora.labels import LabelPicture, label_pictures
-
-
-def _p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, round(0.95 * len(ordered)) - 1)]
 
 
 async def _run(pictures: list[LabelPicture]) -> list[tuple[LabelPicture, LabelScan, float]]:
@@ -83,9 +79,9 @@ def main() -> None:
             for carrier, (ok, total) in sorted(by_carrier.items())
         ),
         ("p50 s per photo (wall, via worker)", f"{statistics.median(wall):.3f}"),
-        ("p95 s per photo (wall, via worker)", f"{_p95(wall):.3f}"),
+        ("p95 s per photo (wall, via worker)", f"{percentile(wall, 0.95):.3f}"),
         ("p50 s per photo (CPU in worker)", f"{statistics.median(cpu):.3f}"),
-        ("p95 s per photo (CPU in worker)", f"{_p95(cpu):.3f}"),
+        ("p95 s per photo (CPU in worker)", f"{percentile(cpu, 0.95):.3f}"),
     ]
     print_table(rows, rule=True)
 

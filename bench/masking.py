@@ -18,6 +18,7 @@ import random
 import statistics
 import time
 
+from bench.percentiles import percentile
 from bench.table import print_table
 from bot.domain.masking import mask_contacts, mask_continuing
 from testkit.masking_corpus import (
@@ -77,11 +78,6 @@ def _first_pass() -> float:
     return max(_timings(1))
 
 
-def _percentile(samples: list[float], share: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=200, help="times each message is masked")
@@ -103,8 +99,8 @@ def main() -> None:
         ("verbatim after 1-3 clean messages (3000)", f"{_clean_after_clean():.3f}"),
         ("timed calls", f"{len(samples)}"),
         ("mean ms/message", f"{statistics.fmean(samples):.3f}"),
-        ("p50 ms/message", f"{_percentile(samples, 0.50):.3f}"),
-        ("p99 ms/message", f"{_percentile(samples, 0.99):.3f}"),
+        ("p50 ms/message", f"{percentile(samples, 0.50):.3f}"),
+        ("p99 ms/message", f"{percentile(samples, 0.99):.3f}"),
         ("max ms/message", f"{max(samples):.3f}"),
         ("max ms/message, first pass", f"{first_pass:.3f}"),
     ]

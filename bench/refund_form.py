@@ -18,6 +18,7 @@ from io import BytesIO
 
 from pypdf import PdfReader
 
+from bench.percentiles import percentile
 from bot.documents.refund_form import RefundFormData, RefundFormItem, render_refund_form
 
 
@@ -43,11 +44,6 @@ def _timed(data: RefundFormData) -> tuple[float, bytes]:
     return (time.perf_counter_ns() - started) / 1e6, pdf
 
 
-def _percentile(samples: list[float], share: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--renders", type=int, default=50, help="timed renders per order")
@@ -65,7 +61,7 @@ def main() -> None:
                 f"{len(pdf) / 1024:.1f}",
                 f"{first_ms:.0f}" if items == 1 else "",
                 f"{statistics.median(samples):.0f}",
-                f"{_percentile(samples, 0.95):.0f}",
+                f"{percentile(samples, 0.95):.0f}",
             )
         )
     widths = [max(len(row[column]) for row in rows) for column in range(len(header))]

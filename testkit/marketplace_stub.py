@@ -105,6 +105,11 @@ class MarketplaceStub:
         self.webhooks: list[DeliveredWebhook] = []
         self._stack = contextlib.AsyncExitStack()
 
+    @property
+    def webhook_secret(self) -> str:
+        """The secret webhooks are signed with."""
+        return self._webhook_secret
+
     async def __aenter__(self) -> Self:
         stack = self._stack
         await stack.__aenter__()

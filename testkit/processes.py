@@ -13,6 +13,8 @@ import httpx
 
 from storage.database import Database
 from storage.migrate import upgrade
+from testkit.marketplace_stub import MarketplaceStub
+from testkit.telegram_stub import StubUser, TelegramStub
 
 
 def bot_env(
@@ -38,6 +40,26 @@ def bot_env(
     }
 
 
+def stub_env(
+    telegram: TelegramStub,
+    marketplace: MarketplaceStub,
+    database_url: str,
+    *,
+    admin_token: str,
+    lease_seconds: float,
+) -> dict[str, str]:
+    """:func:`bot_env` for a bot that talks to the loopback Bot API and marketplace."""
+    return bot_env(
+        token=telegram.token,
+        telegram_api_url=telegram.api_root,
+        database_url=database_url,
+        marketplace_url=marketplace.base_url,
+        webhook_secret=marketplace.webhook_secret,
+        admin_token=admin_token,
+        lease_seconds=lease_seconds,
+    )
+
+
 async def migrate(database_url: str) -> None:
     """``chopni-bot db upgrade``, the release step before processes start on PostgreSQL."""
     db = Database(database_url)
@@ -56,6 +78,22 @@ async def link_code(base_url: str, seller_id: str, admin_token: str) -> str:
         )
     answer.raise_for_status()
     return str(answer.json()["code"])
+
+
+async def link_seller(
+    telegram: TelegramStub,
+    base_url: str,
+    seller_id: str,
+    user_id: int,
+    admin_token: str,
+    language: str = "en",
+) -> StubUser:
+    """A Telegram account linked to ``seller_id`` by ``/start`` with a code from the admin API."""
+    code = await link_code(base_url, seller_id, admin_token)
+    user = telegram.user(user_id, language_code=language)
+    await user.send(f"/start {code}")
+    await user.wait_for(lambda m: seller_id in (m.text or ""))
+    return user
 
 
 class BotProcess:

@@ -23,6 +23,7 @@ from bot.serving import serve
 from bot.settings import load_settings
 from testkit.marketplace_stub import MarketplaceStub, new_webhook_secret
 from testkit.ports import free_port
+from testkit.processes import link_seller
 from testkit.telegram_stub import StubUser, TelegramStub
 from testkit.work import unfinished
 
@@ -177,11 +178,7 @@ async def link_marketplace_seller(
     bot: RunningBot, telegram: TelegramStub, seller_id: str, user_id: int, language: str = "en"
 ) -> StubUser:
     """A Telegram account linked to ``seller_id`` with a code from the admin API."""
-    code = (await bot.admin("POST", f"/admin/sellers/{seller_id}/link-codes")).json()["code"]
-    user = telegram.user(user_id, language_code=language)
-    await user.send(f"/start {code}")
-    await user.wait_for(lambda m: seller_id in (m.text or ""))
-    return user
+    return await link_seller(telegram, bot.base_url, seller_id, user_id, ADMIN_TOKEN, language)
 
 
 async def link_demo_seller(user: StubUser) -> None:

@@ -68,6 +68,12 @@ async def skip_comment_and_confirm(user: StubUser, timeout: float = 15.0) -> Non
     await user.press(confirm, "Change Order Status")
 
 
+async def skip_comment_and_save(user: StubUser) -> BotMessage:
+    """Save the change without a comment and wait for the marketplace's ✅."""
+    await skip_comment_and_confirm(user)
+    return await user.wait_for(lambda m: (m.text or "").startswith("✅"), timeout=10)
+
+
 def sales_in(text: str, numbers: list[str]) -> list[str]:
     """Which of ``numbers`` a sale notification names: one sale ("New sale: order 100234"), or
     several listed in one message ("3 new sales", "• Order 100234 — …")."""

@@ -20,6 +20,17 @@ from tests.integration.test_reminders import seller_with_order
 TOKEN = "123456:CLI-test-token"
 
 
+def cli_env(*unset: str, **settings: str) -> dict[str, str]:
+    """This process's environment with ``settings`` set and the ``unset`` names removed."""
+    kept = {name: value for name, value in os.environ.items() if name not in unset}
+    return {**kept, **settings}
+
+
+def talking_to(telegram: TelegramStub) -> dict[str, str]:
+    """The settings of a bot that talks to the loopback Bot API."""
+    return {"BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": telegram.api_root}
+
+
 async def run_cli(*args: str, env: dict[str, str], cwd: Path) -> tuple[int, str]:
     process = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -37,14 +48,9 @@ async def run_cli(*args: str, env: dict[str, str], cwd: Path) -> tuple[int, str]
 
 async def test_run_on_the_embedded_default_serves_a_newcomer_end_to_end(tmp_path: Path) -> None:
     async with TelegramStub(token=TOKEN) as telegram:
-        env = {
-            **os.environ,
-            "BOT_TOKEN": TOKEN,
-            "TELEGRAM_API_URL": telegram.api_root,
-            "PORT": str(free_port()),
-        }
-        env.pop("DATABASE_URL", None)
-        env.pop("CHOPNI_API_URL", None)
+        env = cli_env(
+            "DATABASE_URL", "CHOPNI_API_URL", **talking_to(telegram), PORT=str(free_port())
+        )
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
@@ -69,8 +75,7 @@ async def test_run_on_the_embedded_default_serves_a_newcomer_end_to_end(tmp_path
 
 
 async def test_a_missing_token_stops_start_up_with_one_line(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k != "BOT_TOKEN"}
-    code, output = await run_cli("run", env=env, cwd=tmp_path)
+    code, output = await run_cli("run", env=cli_env("BOT_TOKEN"), cwd=tmp_path)
     assert code == 2
     assert output.strip().splitlines()[-1].startswith("chopni-bot: BOT_TOKEN")
 
@@ -79,14 +84,12 @@ async def test_webhook_mode_without_its_secret_stops_start_up_with_one_line(
     tmp_path: Path,
 ) -> None:
     async with TelegramStub(token=TOKEN) as telegram:
-        env = {
-            **os.environ,
-            "BOT_TOKEN": TOKEN,
-            "TELEGRAM_API_URL": telegram.api_root,
-            "TELEGRAM_WEBHOOK_URL": "https://bot.example/telegram",
-            "PORT": str(free_port()),
-        }
-        env.pop("TELEGRAM_WEBHOOK_SECRET", None)
+        env = cli_env(
+            "TELEGRAM_WEBHOOK_SECRET",
+            **talking_to(telegram),
+            TELEGRAM_WEBHOOK_URL="https://bot.example/telegram",
+            PORT=str(free_port()),
+        )
         code, output = await run_cli("run", env=env, cwd=tmp_path)
         # Refused before anything is registered: Telegram never hears of a secretless webhook.
         assert telegram.calls_of("setWebhook") == []
@@ -97,7 +100,7 @@ async def test_webhook_mode_without_its_secret_stops_start_up_with_one_line(
 
 
 async def test_link_refuses_a_seller_id_the_marketplace_cannot_have(tmp_path: Path) -> None:
-    env = {**os.environ, "TELEGRAM_API_URL": "http://127.0.0.1:9"}
+    env = cli_env(TELEGRAM_API_URL="http://127.0.0.1:9")
     code, output = await run_cli("link", "..", env=env, cwd=tmp_path)
     assert code == 2
     assert output.strip().startswith("chopni-bot: SELLER_ID")
@@ -105,8 +108,7 @@ async def test_link_refuses_a_seller_id_the_marketplace_cannot_have(tmp_path: Pa
 
 
 async def test_db_upgrade_and_link_print_what_an_operator_needs(tmp_path: Path) -> None:
-    env = {**os.environ, "TELEGRAM_API_URL": "http://127.0.0.1:9"}
-    env.pop("BOT_TOKEN", None)
+    env = cli_env("BOT_TOKEN", TELEGRAM_API_URL="http://127.0.0.1:9")
     code, output = await run_cli("db", "upgrade", env=env, cwd=tmp_path)
     assert code == 0, output
     code, output = await run_cli("link", "shop-9", env=env, cwd=tmp_path)
@@ -126,15 +128,13 @@ async def test_remind_now_sends_the_digest_before_the_reminder_hour_and_prints_h
     tmp_path: Path,
 ) -> None:
     async with TelegramStub(token=TOKEN) as telegram:
-        env = {
-            **os.environ,
-            "BOT_TOKEN": TOKEN,
-            "TELEGRAM_API_URL": telegram.api_root,
+        env = cli_env(
+            "DATABASE_URL",
+            **talking_to(telegram),
             # The digest is due at 09:00 local time, hours away: --now sends it all the same.
-            "DEFAULT_TIMEZONE": _zone_where_it_is_just_past_midnight(),
-            "REMINDER_HOUR": "9",
-        }
-        env.pop("DATABASE_URL", None)
+            DEFAULT_TIMEZONE=_zone_where_it_is_just_past_midnight(),
+            REMINDER_HOUR="9",
+        )
         code, output = await run_cli("db", "upgrade", env=env, cwd=tmp_path)
         assert code == 0, output
         db = Database(f"sqlite+aiosqlite:///{tmp_path / 'chopni.db'}")
@@ -155,8 +155,7 @@ async def test_remind_now_sends_the_digest_before_the_reminder_hour_and_prints_h
 async def test_run_on_an_unmigrated_postgresql_answers_one_line_naming_db_upgrade(
     tmp_path: Path, database_url: str
 ) -> None:
-    env = {**os.environ, "BOT_TOKEN": TOKEN, "DATABASE_URL": database_url}
-    env["PORT"] = str(free_port())
+    env = cli_env(BOT_TOKEN=TOKEN, DATABASE_URL=database_url, PORT=str(free_port()))
     code, output = await run_cli("run", env=env, cwd=tmp_path)
     assert code == 2
     assert output.strip().splitlines() == [

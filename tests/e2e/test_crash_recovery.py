@@ -28,7 +28,7 @@ from storage.database import Database
 from storage.models import TelegramOutbox
 from testkit.marketplace_stub import MarketplaceStub, new_webhook_secret
 from testkit.ports import free_port
-from testkit.processes import BotProcess, bot_env, link_code, migrate
+from testkit.processes import BotProcess, link_seller, migrate, stub_env
 from testkit.telegram_stub import StubUser, TelegramStub
 from testkit.work import unfinished
 from tests.e2e.conftest import ADMIN_TOKEN
@@ -74,13 +74,6 @@ async def first_after(
     return arrived
 
 
-async def link(bot: BotProcess, telegram: TelegramStub) -> StubUser:
-    user = telegram.user(7300, language_code="en")
-    await user.send(f"/start {await link_code(bot.base_url, SELLER, ADMIN_TOKEN)}")
-    await user.wait_for(lambda m: SELLER in (m.text or ""))
-    return user
-
-
 async def start_processing(seller: StubUser, number: str) -> None:
     """PROCESSING by command, as a seller would; returns once the bot says it is saved."""
     await seller.send(f"/processing {number}")
@@ -104,21 +97,15 @@ async def test_kill_9_during_bursts_loses_nothing_and_changes_the_marketplace_on
         ) as marketplace,
     ):
         marketplace.latency = 0.1  # changes are in flight long enough to be cut off
-        env = bot_env(
-            token=TOKEN,
-            telegram_api_url=telegram.api_root,
-            database_url=database_url,
-            marketplace_url=marketplace.base_url,
-            webhook_secret=SECRET,
-            admin_token=ADMIN_TOKEN,
-            lease_seconds=60,
+        env = stub_env(
+            telegram, marketplace, database_url, admin_token=ADMIN_TOKEN, lease_seconds=60
         )
         bot = BotProcess(env, tmp_path, port)
         await migrate(database_url)
         await bot.start()
         db = Database(database_url)
         try:
-            seller = await link(bot, telegram)
+            seller = await link_seller(telegram, bot.base_url, SELLER, 7300, ADMIN_TOKEN)
             created: dict[str, str] = {}  # number -> marketplace id
             saved: set[str] = set()
             answered: list[float] = []  # seconds from ready to the first answer, per restart

@@ -9,11 +9,12 @@ from functools import cache
 import pypdfium2 as pdfium
 from PIL import Image
 
+from bot.domain.files import sniff
 from bot.scanning.jobs import scan_file
 from storage.models import SandboxFile
 from testkit.corpora import hostile
 from testkit.corpora.files import Sample, corpus
-from testkit.telegram_stub import StubUser
+from testkit.telegram_stub import BotMessage, StubUser
 from tests.e2e.conftest import RunningBot
 from tests.e2e.helpers import paid_demo_order
 from tests.e2e.test_relay import open_compose, seller_messages
@@ -26,14 +27,23 @@ def _sample(kind: str) -> Sample:
     return next(sample for sample in corpus(per_kind=1) if sample.kind == kind)
 
 
+async def photo_from_a_buyer(
+    bot: RunningBot, seller: StubUser, text: str, name: str, data: bytes
+) -> BotMessage:
+    """A buyer of a new demo order writes with a picture; the photo that reaches the seller."""
+    order, _ = await paid_demo_order(bot, seller)
+    assert bot.rt.sandbox is not None
+    file_type = sniff(data)
+    assert file_type is not None
+    await bot.rt.sandbox.buyer_writes(order.id, text, [(name, file_type.content_type, data)])
+    return await seller.wait_for(lambda m: m.photo is not None, timeout=30)
+
+
 async def test_a_buyers_business_card_photo_reaches_the_seller_covered(
     bot: RunningBot, english_seller: StubUser
 ) -> None:
-    order, _ = await paid_demo_order(bot, english_seller)
-    assert bot.rt.sandbox is not None
     card = _sample("card").data
-    await bot.rt.sandbox.buyer_writes(order.id, "My card", [("me.jpg", "image/jpeg", card)])
-    photo = await english_seller.wait_for(lambda m: m.photo is not None, timeout=30)
+    photo = await photo_from_a_buyer(bot, english_seller, "My card", "me.jpg", card)
     assert photo.photo is not None
     assert photo.photo != card
     assert HIDDEN in (photo.caption or "")
@@ -43,14 +53,7 @@ async def test_a_buyers_business_card_photo_reaches_the_seller_covered(
 async def test_a_clean_product_photo_arrives_uncovered(
     bot: RunningBot, english_seller: StubUser
 ) -> None:
-    order, _ = await paid_demo_order(bot, english_seller)
-    assert bot.rt.sandbox is not None
-    product = _sample("product").data
-    content_type = "image/png" if product.startswith(b"\x89PNG") else "image/jpeg"
-    if product[8:12] == b"WEBP":
-        content_type = "image/webp"
-    await bot.rt.sandbox.buyer_writes(order.id, "", [("item", content_type, product)])
-    photo = await english_seller.wait_for(lambda m: m.photo is not None, timeout=30)
+    photo = await photo_from_a_buyer(bot, english_seller, "", "item", _sample("product").data)
     assert HIDDEN not in (photo.caption or "")
 
 

@@ -14,7 +14,7 @@ from tests.e2e.helpers import (
     TRACKING,
     confirm_and_sync,
     paid_demo_order,
-    skip_comment_and_confirm,
+    skip_comment_and_save,
 )
 
 _ = translator("en")
@@ -46,12 +46,10 @@ async def test_an_invited_packer_ships_by_button_and_by_command(
     order, _sale = await paid_demo_order(bot, english_seller)
     sale = await packer.wait_for(lambda m: order.number in (m.text or ""))
     await packer.press(sale, "PROCESSING")
-    await skip_comment_and_confirm(packer)
-    await packer.wait_for(lambda m: (m.text or "").startswith("✅"), timeout=10)
+    await skip_comment_and_save(packer)
 
     await packer.send(f"/ship {order.number} {TRACKING[order.delivery['carrier']]}")
-    await skip_comment_and_confirm(packer)
-    await packer.wait_for(lambda m: (m.text or "").startswith("✅"), timeout=10)
+    await skip_comment_and_save(packer)
     assert bot.rt.sandbox is not None
     remote = await bot.rt.sandbox.status_history(order.id)
     assert [entry["status"] for entry in remote] == ["PROCESSING", "SHIPPED"]
@@ -65,15 +63,13 @@ async def test_an_invited_packer_ships_by_button_and_by_command(
     second, _sale = await paid_demo_order(bot, english_seller)
     await packer.wait_for(lambda m: f"New sale: order {second.number}" in (m.text or ""))
     await packer.send(f"/processing {second.number}")
-    await skip_comment_and_confirm(packer)
-    await packer.wait_for(lambda m: (m.text or "").startswith("✅"), timeout=10)
+    await skip_comment_and_save(packer)
     await packer.send(f"/order {second.number}")
     card = await packer.wait_for(lambda m: "SHIPPED" in m.button_texts)
     await packer.press(card, "SHIPPED")
     await packer.wait_for(lambda m: "Send the tracking number" in (m.text or ""))
     await packer.send(SECOND_TRACKING[second.delivery["carrier"]])
-    await skip_comment_and_confirm(packer)
-    await packer.wait_for(lambda m: (m.text or "").startswith("✅"), timeout=10)
+    await skip_comment_and_save(packer)
     remote = await bot.rt.sandbox.status_history(second.id)
     assert [entry["status"] for entry in remote] == ["PROCESSING", "SHIPPED"]
 
@@ -147,8 +143,7 @@ async def test_two_accounts_pressing_shipped_at_once_make_one_marketplace_change
     packer = await invite_packer(english_seller, telegram)
     order, _sale = await paid_demo_order(bot, english_seller)
     await english_seller.send(f"/processing {order.number}")
-    await skip_comment_and_confirm(english_seller)
-    await english_seller.wait_for(lambda m: (m.text or "").startswith("✅"), timeout=10)
+    await skip_comment_and_save(english_seller)
 
     tracking = TRACKING[order.delivery["carrier"]]
     prompts = []

@@ -22,7 +22,7 @@ from storage.database import Database
 from storage.models import Lease
 from testkit.marketplace_stub import MarketplaceStub, new_webhook_secret
 from testkit.ports import free_port
-from testkit.processes import BotProcess, bot_env, link_code, migrate
+from testkit.processes import BotProcess, link_seller, migrate, stub_env
 from testkit.telegram_stub import StubUser, TelegramStub
 from testkit.telegram_stub_records import ApiError
 from testkit.work import unfinished
@@ -76,14 +76,8 @@ async def test_two_processes_poll_once_deliver_once_and_take_over_from_each_othe
     telegram._m_getUpdates = counting  # type: ignore[method-assign]
     await migrate(database_url)
     async with MarketplaceStub(webhook_secret=SECRET, verify_delay=3600) as marketplace:
-        env = bot_env(
-            token=TOKEN,
-            telegram_api_url=telegram.api_root,
-            database_url=database_url,
-            marketplace_url=marketplace.base_url,
-            webhook_secret=SECRET,
-            admin_token=ADMIN_TOKEN,
-            lease_seconds=30,
+        env = stub_env(
+            telegram, marketplace, database_url, admin_token=ADMIN_TOKEN, lease_seconds=30
         )
         first = BotProcess(env, tmp_path / "first", free_port())
         second = BotProcess(env, tmp_path / "second", free_port())
@@ -94,10 +88,9 @@ async def test_two_processes_poll_once_deliver_once_and_take_over_from_each_othe
         try:
             users: dict[str, StubUser] = {}
             for n, seller in enumerate(SELLERS):
-                code = await link_code(first.base_url, seller, ADMIN_TOKEN)
-                users[seller] = telegram.user(7400 + n, language_code="en")
-                await users[seller].send(f"/start {code}")
-                await users[seller].wait_for(lambda m, s=seller: s in (m.text or ""))
+                users[seller] = await link_seller(
+                    telegram, first.base_url, seller, 7400 + n, ADMIN_TOKEN
+                )
 
             numbers: dict[str, list[str]] = {seller: [] for seller in SELLERS}
             for n in range(SALES_PER_SELLER * len(SELLERS)):
