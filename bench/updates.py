@@ -21,7 +21,7 @@ from multiprocessing.connection import Connection
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
-from bot.app import telegram_request
+from bot.application import telegram_request
 from bot.delivery.update_processor import PerChatUpdateProcessor
 from testkit.telegram_stub import TelegramStub
 

@@ -12,28 +12,23 @@ import functools
 import logging
 import secrets
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 import httpx
 from telegram import BotCommandScopeAllPrivateChats, BotCommandScopeChat
 from telegram.error import TelegramError
-from telegram.ext import Application, ApplicationBuilder, ContextTypes
-from telegram.ext import Defaults as TelegramDefaults
-from telegram.request import HTTPXRequest
+from telegram.ext import Application
 
+from bot.application import build_application
 from bot.board.api import BoardState
 from bot.board.messages import keeping
 from bot.board.weekly import WeeklyCards, with_cards
-from bot.delivery.answers_first import AnswersFirst
 from bot.delivery.leases import DEFAULT_TTL, Lease
 from bot.delivery.liveness import liveness_for
 from bot.delivery.notify import SellerDefaults
-from bot.delivery.persistence import DatabasePersistence
 from bot.delivery.rate_limit import ChatRateLimiter
 from bot.delivery.takeover import STUCK_AFTER, Takeover
 from bot.delivery.telegram_outbox import LEASE as CLAIM_LEASE
 from bot.delivery.telegram_outbox import TelegramSender
-from bot.delivery.update_processor import PerChatUpdateProcessor
 from bot.domain.files import MAX_IMAGE_PIXELS
 from bot.http import build_http_app
 from bot.i18n import LOCALES, translator
@@ -67,23 +62,10 @@ from bot.team.away import AwayMode
 from bot.team.linking import Linker
 from bot.team.members import Team
 from bot.team.saved_replies import SavedReplies
-from handlers.context import BotData, Context
 from storage.database import AsyncSession, Database
 from storage.models import Order
 
 log = logging.getLogger(__name__)
-
-
-#: Bot API calls in flight at once. httpcore checks every idle connection of the pool on each
-#: request, so PTB's default of 256 costs CPU on every call once a burst has opened them all;
-#: 16 carry far more than Telegram lets a bot send (python -m bench.updates measures it).
-TELEGRAM_CONNECTIONS = 16
-
-
-def telegram_request() -> HTTPXRequest:
-    """The HTTP client for Bot API calls other than getUpdates."""
-    # A burst queues for a connection rather than failing after PTB's one-second pool timeout.
-    return HTTPXRequest(connection_pool_size=TELEGRAM_CONNECTIONS, pool_timeout=10.0)
 
 
 #: seconds a batch of stored events waits at most while webhooks keep arriving. A burst is
@@ -134,25 +116,9 @@ class Runtime:
                 settings.chopni_api_url, token_value.get_secret_value() if token_value else None
             )
 
-        api = settings.telegram_api_url.rstrip("/")
         # Telegram's own limits unless told otherwise (a stand-in that enforces none, in tests).
         self.limiter = limiter or ChatRateLimiter()
-        builder = (
-            ApplicationBuilder()
-            .token(token)
-            .base_url(f"{api}/bot")
-            .base_file_url(f"{api}/file/bot")
-            .request(telegram_request())
-            .context_types(ContextTypes(context=Context, bot_data=BotData))
-            .concurrent_updates(PerChatUpdateProcessor(256))
-            .persistence(DatabasePersistence(self.db))
-            # Answers and notifications share one pacer of Telegram's limits, answers first.
-            .rate_limiter(AnswersFirst(self.limiter))
-            .defaults(TelegramDefaults(tzinfo=ZoneInfo(settings.default_timezone)))
-        )
-        if settings.telegram_webhook_url:
-            builder = builder.updater(None)
-        self.application: Application = builder.build()
+        self.application: Application = build_application(settings, token, self.db, self.limiter)
         notices = Notices()
         # Every relayed file is read and covered in a worker process, never in this one.
         self.files = FileChecker(ScanPool(workers=settings.scan_pool_size))
