@@ -3,7 +3,7 @@
 Modelled on the EU model withdrawal form (Directive 2011/83/EU, Annex I(B)), followed by a short
 box on how to return goods through the marketplace. The seller manual fixes the form's language
 as English, so its text does not go through gettext. Product titles may be Cyrillic, hence the
-embedded DejaVu Sans shipped in ``fonts/``.
+embedded DejaVu Sans shipped in ``fonts/`` (the page itself: :mod:`bot.documents.pages`).
 
     pdf_bytes = render_refund_form(RefundFormData(order_number="CH-1042", ...))
 
@@ -13,24 +13,24 @@ address, so the consumer fills those in by hand.
 
 from __future__ import annotations
 
-import contextlib
-import unicodedata
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from importlib import resources
-from pathlib import Path
 
 from fpdf import FPDF, FontFace
-from fpdf.enums import (
-    Align,
-    MethodReturnValue,
-    TableCellFillMode,
-    TableHeadingsDisplay,
-    XPos,
-    YPos,
+from fpdf.enums import Align, TableCellFillMode, TableHeadingsDisplay, XPos, YPos
+
+from bot.documents.pages import (
+    FAMILY,
+    LINE,
+    SMALL_PT,
+    a4_document,
+    drawable,
+    keep_together,
+    measure,
+    paragraph,
+    printable,
 )
-from fpdf.fonts import TTFFont
 
 __all__ = ["RefundFormData", "RefundFormItem", "render_refund_form"]
 
@@ -38,8 +38,6 @@ __all__ = ["RefundFormData", "RefundFormItem", "render_refund_form"]
 # only the withdrawal window itself may be made longer by the seller.
 LEGAL_DAYS = 14
 
-_FAMILY = "DejaVu"
-_FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 _MONTHS = (
     "January",
     "February",
@@ -55,11 +53,7 @@ _MONTHS = (
     "December",
 )
 
-_MARGIN = 18.0  # mm; printers need at least 15
-_FOOTER_ROOM = 8.0
 _BODY_PT = 10.0
-_SMALL_PT = 8.5
-_LINE = 5.0  # mm per body line
 _BOX_PT = 9.0
 _BOX_LINE = 4.4
 _BOX_PADDING = 4.0
@@ -105,13 +99,8 @@ class RefundFormData:
 
 def render_refund_form(data: RefundFormData) -> bytes:
     """Lay out the form for ``data`` and return the PDF file's bytes."""
-    with _font_paths() as fonts:
-        pdf = _FormPDF()
-        for style, path in fonts.items():
-            pdf.add_font(_FAMILY, style=style, fname=path)
-        regular = pdf.fonts[_FAMILY.lower()]
-        assert isinstance(regular, TTFFont)
-        data = _printable(data, covered=regular.cmap.keys())
+    with a4_document() as pdf:
+        data = _printable(data, covered=drawable(pdf))
         pdf.running_head = f"{data.marketplace} order {data.order_number}: refund form"
         pdf.set_title(f"Refund form for order {data.order_number}")
         pdf.set_creator(f"{data.marketplace} seller assistant")
@@ -123,53 +112,11 @@ def render_refund_form(data: RefundFormData) -> bytes:
         return bytes(pdf.output())
 
 
-class _FormPDF(FPDF):
-    """A4 portrait with the order on top of every page and the page count at the bottom."""
-
-    def __init__(self) -> None:
-        super().__init__(orientation="portrait", unit="mm", format="A4")
-        self.running_head = ""
-        self.set_margins(_MARGIN, _MARGIN, _MARGIN)
-        self.set_auto_page_break(auto=True, margin=_MARGIN + _FOOTER_ROOM)
-        self.set_text_color(0)
-        self.set_draw_color(0)
-
-    def header(self) -> None:
-        self.set_font(_FAMILY, size=_SMALL_PT)
-        self.cell(text=self.running_head, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        self.ln(3)
-
-    def footer(self) -> None:
-        self.set_y(-(_MARGIN + _FOOTER_ROOM / 2))
-        self.set_font(_FAMILY, size=_SMALL_PT)
-        self.cell(w=0, text=f"Page {self.page_no()} of {{nb}}", align=Align.R)
-
-
-@contextlib.contextmanager
-def _font_paths() -> Iterator[dict[str, Path]]:
-    """The shipped font files as paths, extracted first if the package is zipped."""
-    folder = resources.files(__package__).joinpath("fonts")
-    with contextlib.ExitStack() as stack:
-        yield {
-            style: stack.enter_context(resources.as_file(folder.joinpath(name)))
-            for style, name in _FONT_FILES.items()
-        }
-
-
 def _printable(data: RefundFormData, covered: Collection[int]) -> RefundFormData:
-    """``data`` with the characters the font cannot draw left out (symbols) or shown as ``?``.
-
-    Marketplace titles carry emoji now and then; fpdf2 would drop them anyway, but with a
-    warning in the log for every form.
-    """
+    """``data`` with only characters the font can draw (see :func:`printable`)."""
 
     def clean(text: str) -> str:
-        return "".join(
-            char
-            if ord(char) in covered
-            else ("" if unicodedata.category(char) in {"So", "Mn", "Cf"} else "?")
-            for char in text
-        ).strip()
+        return printable(text, covered)
 
     return replace(
         data,
@@ -186,21 +133,19 @@ def _printable(data: RefundFormData, covered: Collection[int]) -> RefundFormData
 
 def _withdrawal_form(pdf: FPDF, data: RefundFormData) -> None:
     """Annex I(B) of the Directive, filled in with what the seller knows."""
-    pdf.set_font(_FAMILY, "B", 16)
-    _paragraph(pdf, "Refund form / Model withdrawal form", line=8)
-    pdf.set_font(_FAMILY, size=_SMALL_PT)
-    _paragraph(
-        pdf, "(complete and return this form only if you wish to withdraw from the contract)"
-    )
+    pdf.set_font(FAMILY, "B", 16)
+    paragraph(pdf, "Refund form / Model withdrawal form", line=8)
+    pdf.set_font(FAMILY, size=SMALL_PT)
+    paragraph(pdf, "(complete and return this form only if you wish to withdraw from the contract)")
     pdf.ln(3)
-    pdf.set_font(_FAMILY, size=_BODY_PT)
-    _paragraph(
+    pdf.set_font(FAMILY, size=_BODY_PT)
+    paragraph(
         pdf,
         f"To: {data.seller_name} via the {data.marketplace} marketplace conversation "
         f"for order {data.order_number}",
     )
     pdf.ln(2)
-    _paragraph(
+    paragraph(
         pdf,
         "I/We hereby give notice that I/We withdraw from my/our contract of sale "
         "of the following goods:",
@@ -209,26 +154,26 @@ def _withdrawal_form(pdf: FPDF, data: RefundFormData) -> None:
     _items_table(pdf, data.items)
     pdf.ln(4)
     # The consumer's part stays on one page: it is signed as a whole.
-    _keep_together(pdf, 10 * _LINE)
-    _paragraph(pdf, f"Ordered on {_long_date(data.order_date)} / received on {_BLANK}")
+    keep_together(pdf, 10 * LINE)
+    paragraph(pdf, f"Ordered on {_long_date(data.order_date)} / received on {_BLANK}")
     pdf.ln(2)
-    _paragraph(pdf, f"Name of consumer(s): {data.buyer_alias}")
+    paragraph(pdf, f"Name of consumer(s): {data.buyer_alias}")
     pdf.ln(2)
-    _paragraph(pdf, f"Address of consumer(s): {_BLANK * 2} (fill in by hand)")
+    paragraph(pdf, f"Address of consumer(s): {_BLANK * 2} (fill in by hand)")
     pdf.ln(2)
-    _paragraph(pdf, "_" * 60)
+    paragraph(pdf, "_" * 60)
     pdf.ln(4)
-    _paragraph(pdf, f"Signature of consumer(s): {_BLANK * 2}")
-    pdf.set_font(_FAMILY, size=_SMALL_PT)
-    _paragraph(pdf, "(only if this form is notified on paper)")
+    paragraph(pdf, f"Signature of consumer(s): {_BLANK * 2}")
+    pdf.set_font(FAMILY, size=SMALL_PT)
+    paragraph(pdf, "(only if this form is notified on paper)")
     pdf.ln(2)
-    pdf.set_font(_FAMILY, size=_BODY_PT)
-    _paragraph(pdf, f"Date: {_BLANK}")
+    pdf.set_font(FAMILY, size=_BODY_PT)
+    paragraph(pdf, f"Date: {_BLANK}")
 
 
 def _items_table(pdf: FPDF, items: Sequence[RefundFormItem]) -> None:
     """One row per order line; long titles wrap and the headings repeat on every page."""
-    pdf.set_font(_FAMILY, size=9)
+    pdf.set_font(FAMILY, size=9)
     with pdf.table(
         col_widths=_TABLE_WIDTHS,
         width=sum(_TABLE_WIDTHS),
@@ -270,36 +215,20 @@ def _right_of_return(pdf: FPDF, data: RefundFormData) -> None:
     body += [(step, "") for step in steps]
     inner = pdf.epw - 2 * _BOX_PADDING
     gap = 1.0
-    box_height = sum(_measure(pdf, text, style, inner) + gap for text, style in body)
+    box_height = sum(
+        measure(pdf, text, style, _BOX_PT, _BOX_LINE, inner) + gap for text, style in body
+    )
     box_height += 2 * _BOX_PADDING - gap
     pdf.ln(5)
-    _keep_together(pdf, box_height)
+    keep_together(pdf, box_height)
     top = pdf.get_y()
     pdf.rect(pdf.l_margin, top, pdf.epw, box_height)
     pdf.set_y(top + _BOX_PADDING)
     for text, style in body:
-        pdf.set_font(_FAMILY, style, _BOX_PT)
+        pdf.set_font(FAMILY, style, _BOX_PT)
         pdf.set_x(pdf.l_margin + _BOX_PADDING)
         pdf.multi_cell(inner, _BOX_LINE, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(gap)
-
-
-def _paragraph(pdf: FPDF, text: str, line: float = _LINE) -> None:
-    pdf.multi_cell(0, line, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-
-
-def _measure(pdf: FPDF, text: str, style: str, width: float) -> float:
-    """Height of ``text`` wrapped to ``width`` in the box's type, without drawing it."""
-    pdf.set_font(_FAMILY, style, _BOX_PT)
-    lines = pdf.multi_cell(width, _BOX_LINE, text, dry_run=True, output=MethodReturnValue.LINES)
-    assert isinstance(lines, list)
-    return len(lines) * _BOX_LINE
-
-
-def _keep_together(pdf: FPDF, height: float) -> None:
-    """Start a new page unless ``height`` mm still fit on this one."""
-    if pdf.get_y() + height > pdf.page_break_trigger:
-        pdf.add_page()
 
 
 def _long_date(day: date) -> str:
