@@ -19,6 +19,8 @@ import bot.documents
 FONT_DIR = Path(bot.documents.__file__).parent / "fonts"
 Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 Colour = tuple[int, int, int]
+#: A drawn file and the angle it was turned by (0 for a scan or a screenshot).
+Drawn = tuple[bytes, float]
 
 
 def font(rng: random.Random, size: int, *, bold: bool | None = None) -> Font:
@@ -134,3 +136,26 @@ def webp(image: Image.Image, rng: random.Random) -> bytes:
     out = io.BytesIO()
     image.convert("RGB").save(out, "WEBP", quality=rng.randint(60, 90))
     return out.getvalue()
+
+
+def as_photo(image: Image.Image, rng: random.Random, max_angle: float = 30.0) -> Drawn:
+    """``image`` photographed (see :func:`photographed`) and saved as a JPEG."""
+    picture, angle = photographed(image, rng, max_angle=max_angle)
+    return jpeg(picture, rng), angle
+
+
+def as_file(image: Image.Image, rng: random.Random, *, photo: bool) -> Drawn:
+    """A photo of ``image``, or ``image`` itself as a PNG, a WebP or a fine JPEG."""
+    if photo:
+        return as_photo(image, rng)
+    encode = rng.choice((png, lambda im: webp(im, rng), lambda im: jpeg(im, rng, 80, 95)))
+    return encode(image), 0.0
+
+
+def code_flyer(rng: random.Random, payload: str, title: str) -> Drawn:
+    """A flyer with a title over a large QR code of ``payload``."""
+    image = Image.new("RGB", (600, 720), rng.choice(((255, 255, 255), (235, 245, 255))))
+    text_lines(image, [title], (40, 30), font(rng, 36, bold=True), (30, 30, 30), 0)
+    code = code_image(payload, "QRCode", rng.randint(5, 8))
+    image.paste(code.resize((420, 420)), (90, 120))
+    return as_file(image, rng, photo=rng.random() < 0.5)
