@@ -1,12 +1,15 @@
 """Fixtures the integration tests share: the loopback marketplace over HTTP and a client for it,
-the sandbox marketplace in-process, and the relay's file checker."""
+the sandbox marketplace in-process, the relay's file checker, and the board's shop with a client
+of its HTTP API."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
+import httpx
 import pytest
 
+from bot.app import Runtime
 from bot.marketplace.client import HttpMarketplace
 from bot.marketplace.sandbox.marketplace import SandboxMarketplace
 from bot.marketplace.schemas import Order
@@ -15,6 +18,7 @@ from bot.scanning.pool import ScanPool
 from storage.database import Database
 from testkit.in_process_marketplace import WebhookSink, in_process, new_sandbox
 from testkit.marketplace_stub import API_TOKEN, SELLER, MarketplaceStub, new_webhook_secret
+from tests.integration.board_shop import open_shop
 
 
 @pytest.fixture
@@ -64,3 +68,19 @@ async def files() -> AsyncIterator[FileChecker]:
     checker = FileChecker(ScanPool(workers=1))
     yield checker
     await checker.aclose()
+
+
+@pytest.fixture
+async def board_runtime(database_url: str) -> AsyncIterator[Runtime]:
+    """The bot with the board's shop (tests/integration/board_shop.py)."""
+    runtime = await open_shop(database_url)
+    yield runtime
+    await runtime.aclose()
+
+
+@pytest.fixture
+async def board(board_runtime: Runtime) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of the bot's HTTP app, where the board's API is."""
+    transport = httpx.ASGITransport(app=board_runtime.http)
+    async with httpx.AsyncClient(transport=transport, base_url="http://bot") as client:
+        yield client
