@@ -12,6 +12,8 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -21,10 +23,12 @@ from bot.app import Runtime
 from bot.delivery.rate_limit import ChatRateLimiter
 from bot.serving import serve
 from bot.settings import load_settings
+from testkit.browser import phone_browser, require_browser
 from testkit.marketplace_stub import MarketplaceStub, new_webhook_secret
 from testkit.ports import free_port
 from testkit.processes import link_seller
 from testkit.telegram_stub import StubUser, TelegramStub
+from testkit.webapp import init_data, script
 from testkit.work import unfinished
 
 TOKEN = "123456:TEST-token-for-the-stub"
@@ -200,3 +204,22 @@ async def english_seller(telegram: TelegramStub, bot: RunningBot) -> StubUser:
     user = telegram.user(1002, first_name="Mary", language_code="en")
     await link_demo_seller(user)
     return user
+
+
+@pytest.fixture
+def browser_available() -> None:
+    """The board's browser tests skip, saying why, without a browser (see testkit.browser)."""
+    require_browser()
+
+
+def signed(user_id: int, *, token: str = TOKEN, age: timedelta = timedelta(minutes=1)) -> str:
+    """The Mini App's initData for ``user_id``, signed with the bot's token (or ``token``)."""
+    return init_data(token, user_id, auth_date=datetime.now(UTC) - age, language_code="bg")
+
+
+@pytest.fixture
+async def board(bot: RunningBot, seller: StubUser, tmp_path: Path) -> AsyncIterator[Any]:
+    """The board opened by the linked Bulgarian seller, on a 360-pixel phone."""
+    async with phone_browser(tmp_path / "profile", script(signed(seller.user_id))) as context:
+        page = await context.new_page()
+        yield page
