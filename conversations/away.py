@@ -15,9 +15,8 @@ from telegram.ext import filters as tg_filters
 from telegram.warnings import PTBUserWarning
 
 from bot.presentation import away as view
-from bot.presentation import refusals
 from bot.team.roles import Permission
-from handlers.answers import reply
+from handlers.answers import not_allowed, reply
 from handlers.away import turn
 from handlers.context import Context
 from handlers.who import identify, pressing
@@ -31,7 +30,7 @@ async def ask(update: Update, context: Context) -> int:
     query, who = await pressing(update, context)
     if not who.may(Permission.MANAGE_AWAY):
         # The service refuses it again; saying so now saves the seller a pointless step.
-        await query.answer(refusals.not_allowed(Permission.MANAGE_AWAY, who._), show_alert=True)
+        await not_allowed(query, who, Permission.MANAGE_AWAY)
         return END
     await query.answer()
     await reply(update, view.ask(who._))

@@ -23,7 +23,7 @@ from bot.sync.orders import Notice, OrderNotFound
 from bot.team.roles import NotAllowed
 from bot.team.saved_replies import ReplyNotFound
 from conversations.relay import COMPOSE
-from handlers.answers import reply, step_is_over
+from handlers.answers import not_allowed, reply, step_is_over
 from handlers.context import Context
 from handlers.who import identify, pressing
 
@@ -45,7 +45,7 @@ async def use_saved(update: Update, context: Context) -> None:
             who.seller_id, reply_id, compose["number"], actor_telegram_id=who.user_id
         )
     except NotAllowed as refusal:
-        await query.answer(refusals.not_allowed(refusal.permission, _), show_alert=True)
+        await not_allowed(query, who, refusal.permission)
         raise ApplicationHandlerStop from None
     except TemplateRefused as refusal:
         await query.answer(view.refused(refusal, _), show_alert=True)

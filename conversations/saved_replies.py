@@ -20,7 +20,7 @@ from bot.presentation import refusals
 from bot.presentation import saved_replies as view
 from bot.team.roles import NotAllowed
 from bot.team.saved_replies import ReplyNotFound, TooManyReplies
-from handlers.answers import decoded, no_longer_valid, pressed, reply
+from handlers.answers import decoded, no_longer_valid, not_allowed, pressed, reply
 from handlers.context import Context
 from handlers.saved_replies import listing
 from handlers.who import identify, pressing
@@ -43,7 +43,7 @@ async def start(update: Update, context: Context) -> int:
     try:
         await listing(context, who)  # the owner's check, before anything is asked
     except NotAllowed as refusal:
-        await query.answer(refusals.not_allowed(refusal.permission, who._), show_alert=True)
+        await not_allowed(query, who, refusal.permission)
         return END
     await query.answer()
     context.user_data[_KEY] = {"id": reply_id if verb == "edit" else None}

@@ -1,6 +1,6 @@
 """How a handler answers: a message in the chat the update came from, a button press
-acknowledged, and the one-line alerts for a button that cannot act (forged or out of date, or
-pressed from an account that is not linked yet)."""
+acknowledged, and the one-line alerts for a button that cannot act (forged or out of date,
+pressed from an account that is not linked yet, or one whose role does not allow it)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from typing import TypeVar
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 
+from bot.presentation import refusals
 from bot.presentation.callback_data import ForgedCallback
+from bot.team.roles import Permission
 from handlers.who import Who
 
 log = logging.getLogger(__name__)
@@ -56,6 +58,11 @@ async def link_first(query: CallbackQuery, who: Who) -> None:
     await query.answer(
         who._("Link your account first: send /start with your link code."), show_alert=True
     )
+
+
+async def not_allowed(query: CallbackQuery, who: Who, permission: Permission) -> None:
+    """Answer a button whose action the account's role does not allow."""
+    await query.answer(refusals.not_allowed(permission, who._), show_alert=True)
 
 
 async def step_is_over(query: CallbackQuery, who: Who) -> None:

@@ -13,7 +13,7 @@ from bot.presentation import saved_replies as view
 from bot.presentation.callback_data import ForgedCallback
 from bot.team.roles import NotAllowed
 from bot.team.saved_replies import ReplyNotFound
-from handlers.answers import no_longer_valid, reply
+from handlers.answers import no_longer_valid, not_allowed, reply
 from handlers.commands import require_seller
 from handlers.context import Context
 from handlers.who import Who, pressing
@@ -62,7 +62,7 @@ async def manage_button(update: Update, context: Context) -> None:
             await service.move(who.seller_id, reply_id, step, actor_telegram_id=who.user_id)
         text, markup = await listing(context, who)
     except NotAllowed as refusal:
-        await query.answer(refusals.not_allowed(refusal.permission, _), show_alert=True)
+        await not_allowed(query, who, refusal.permission)
         return
     except ReplyNotFound:
         await query.answer(view.gone(_), show_alert=True)

@@ -19,13 +19,14 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from bot.delivery.notify import quiet_hours_of
 from bot.domain.deadlines import snooze_until_tomorrow
 from bot.domain.quiet_hours import QuietHours
+from bot.i18n import Gettext
 from bot.presentation import away as away_view
 from bot.presentation import quiet_hours as quiet_views
 from bot.presentation import refusals
 from bot.sync.orders import OrderNotFound
 from bot.team.access import authorise
 from bot.team.roles import NotAllowed, Permission
-from handlers.answers import no_longer_valid, reply
+from handlers.answers import no_longer_valid, not_allowed, reply
 from handlers.commands import require_seller
 from handlers.context import Context
 from handlers.who import Who, identify, pressing
@@ -44,6 +45,8 @@ HOURS = tuple(range(6, 23))
 #: what a settings button sets (``set:<what>:<value>``); each is drawn in settings.mmd
 SETTINGS = ("lang", "tz", "hour", "digest", "card", "away", "quiet")
 _DATA = re.compile(rf"^set:(?P<what>{'|'.join(SETTINGS)}):(?P<value>[A-Za-z0-9_/+-]{{1,40}})$")
+#: what ``/settings <name> <value>`` may set, by the name typed
+_TYPED = {"timezone": "tz", "tz": "tz", "quiet": "quiet"}
 
 
 async def _quiet(context: Context, who: Who) -> QuietHours:
@@ -154,33 +157,24 @@ async def settings_command(update: Update, context: Context) -> None:
     chat = update.effective_chat
     assert chat is not None
     args = context.args or []
-    if len(args) == 2 and args[0].lower() in ("timezone", "tz"):
-        try:
-            ZoneInfo(args[1])
-        except (ZoneInfoNotFoundError, ValueError):
-            await chat.send_message(
-                who._("Unknown time zone {zone}. Use a name like Europe/Sofia.").format(
-                    zone=args[1]
-                )
-            )
+    if len(args) == 2 and args[0].lower() in _TYPED:
+        what, value = _TYPED[args[0].lower()], args[1]
+        if not _valid(what, value):
+            await chat.send_message(_typed_wrong(what, value, who._))
             return
         try:
-            await _store(context, who, "tz", args[1])
-        except NotAllowed as refusal:
-            await chat.send_message(refusals.not_allowed(refusal.permission, who._))
-            return
-    if len(args) == 2 and args[0].lower() == "quiet":
-        if quiet_views.parse(args[1], QuietHours()) is None:
-            await chat.send_message(
-                who._("Quiet hours are two whole hours, e.g. /settings quiet 23-07.")
-            )
-            return
-        try:
-            await _store(context, who, "quiet", args[1])
+            await _store(context, who, what, value)
         except NotAllowed as refusal:
             await chat.send_message(refusals.not_allowed(refusal.permission, who._))
             return
     await reply(update, *await _screen(context, who))
+
+
+def _typed_wrong(what: str, value: str, _: Gettext) -> str:
+    """Why a typed time zone or quiet hours cannot be stored."""
+    if what == "tz":
+        return _("Unknown time zone {zone}. Use a name like Europe/Sofia.").format(zone=value)
+    return _("Quiet hours are two whole hours, e.g. /settings quiet 23-07.")
 
 
 async def settings_button(update: Update, context: Context) -> None:
@@ -193,7 +187,7 @@ async def settings_button(update: Update, context: Context) -> None:
     try:
         await _store(context, who, match["what"], match["value"])
     except NotAllowed as refusal:
-        await query.answer(refusals.not_allowed(refusal.permission, who._), show_alert=True)
+        await not_allowed(query, who, refusal.permission)
         return
     await query.answer()
     who = await identify(update, context)

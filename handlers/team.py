@@ -17,7 +17,7 @@ from bot.presentation import team as view
 from bot.team.access import NotAMember
 from bot.team.members import LastOwner
 from bot.team.roles import NotAllowed, Permission
-from handlers.answers import decoded, link_first, reply
+from handlers.answers import decoded, link_first, not_allowed, reply
 from handlers.commands import require_seller
 from handlers.context import Context
 from handlers.who import Who, pressing
@@ -82,7 +82,7 @@ async def team_button(update: Update, context: Context) -> None:
             who.seller_id, user_id, actor_telegram_id=who.user_id
         )
     except NotAllowed as refusal:
-        await query.answer(refusals.not_allowed(refusal.permission, who._), show_alert=True)
+        await not_allowed(query, who, refusal.permission)
         return
     except NotAMember:
         await query.answer(view.not_on_team(who._), show_alert=True)

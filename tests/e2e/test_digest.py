@@ -82,3 +82,16 @@ async def test_settings_store_zone_hour_and_language(bot: RunningBot, seller: St
     await seller.send("/help")
     help_text = await seller.next_message()
     assert "New sales arrive here" in (help_text.text or "")
+
+
+async def test_a_typed_time_zone_is_stored_and_an_unknown_one_gets_one_line(
+    bot: RunningBot, english_seller: StubUser
+) -> None:
+    await english_seller.send("/settings tz Mars/Olympus")
+    refusal = await english_seller.next_message()
+    assert (refusal.text or "").startswith("Unknown time zone Mars/Olympus.")
+    await english_seller.send("/settings timezone America/New_York")
+    await english_seller.wait_for(lambda m: "America/New_York" in (m.text or ""))
+    async with bot.rt.db.snapshot() as session:
+        shop = await session.get(Seller, f"demo-{english_seller.user_id}")
+    assert shop is not None and shop.timezone == "America/New_York"
