@@ -20,7 +20,9 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
+from bot.domain.files import sniff
 from testkit.corpora.clean_files import ean, marketplace_qr, product, refund_form, waybill
 from testkit.corpora.contact_files import (
     card,
@@ -45,6 +47,13 @@ class Sample:
     data: bytes
     pdf: bool
     angle: float = 0.0
+
+    @property
+    def content_type(self) -> str:
+        """The type the file really is, read from its first bytes."""
+        found = sniff(self.data)
+        assert found is not None, self.name
+        return found.content_type
 
 
 #: (kind, how many, draw, is a PDF, has contact details)
@@ -81,3 +90,9 @@ def corpus(seed: int = 17, *, per_kind: int | None = None) -> list[Sample]:
 def representative(seed: int = 17) -> list[Sample]:
     """One sample of every kind."""
     return corpus(seed, per_kind=1)
+
+
+@cache
+def first_of(kind: str) -> Sample:
+    """The corpus's first sample of ``kind`` (the one :func:`representative` holds)."""
+    return next(sample for sample in representative() if sample.kind == kind)

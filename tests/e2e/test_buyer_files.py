@@ -6,26 +6,16 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from functools import cache
 from typing import Any
 
-from bot.domain.files import sniff
 from testkit.corpora import hostile
-from testkit.corpora.files import representative
+from testkit.corpora.files import first_of
 from testkit.marketplace_stub import MarketplaceStub
 from testkit.telegram_stub import StubUser, TelegramStub
 from tests.e2e.conftest import RunningBot, link_marketplace_seller
 
 SHOP = "shop-files"
 HIDDEN = "Contact details were hidden"
-
-
-@cache
-def _card() -> tuple[bytes, str]:
-    data = next(sample.data for sample in representative() if sample.kind == "card")
-    file_type = sniff(data)
-    assert file_type is not None
-    return data, file_type.content_type
 
 
 async def thread_notes(bot: RunningBot, marketplace: MarketplaceStub, order_id: str) -> list[str]:
@@ -52,13 +42,13 @@ async def test_a_buyers_card_reaches_every_account_covered_from_one_scan_and_the
     order = await marketplace.sandbox.create_demo_order(SHOP)
     await each(team, lambda m: order.number in (m.text or ""))
     jobs = live_bot.rt.files.pool.jobs
-    card, content_type = _card()
+    card = first_of("card")
     await marketplace.sandbox.buyer_writes(
-        order.id, "Здравейте! Ето визитката ми", [("визитка.jpg", content_type, card)]
+        order.id, "Здравейте! Ето визитката ми", [("визитка.jpg", card.content_type, card.data)]
     )
     english, bulgarian = await each(team, lambda m: m.photo is not None)
     assert HIDDEN in (english.caption or "")
-    assert english.photo == bulgarian.photo != card
+    assert english.photo == bulgarian.photo != card.data
     assert live_bot.rt.files.pool.jobs == jobs + 1, "one scan for both accounts"
     [note] = await thread_notes(live_bot, marketplace, order.id)
     assert "„визитка.jpg“" in note

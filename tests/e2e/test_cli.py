@@ -31,17 +31,26 @@ def talking_to(telegram: TelegramStub) -> dict[str, str]:
     return {"BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": telegram.api_root}
 
 
-async def run_cli(*args: str, env: dict[str, str], cwd: Path) -> tuple[int, str]:
-    process = await asyncio.create_subprocess_exec(
+async def start_cli(
+    *args: str, env: dict[str, str], cwd: Path, quiet: bool = False
+) -> asyncio.subprocess.Process:
+    """``chopni-bot <args>`` started; all it prints comes through one pipe, or nowhere (quiet)."""
+    subprocess = asyncio.subprocess
+    return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "bot",
         *args,
         env=env,
         cwd=cwd,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
+        stdout=subprocess.DEVNULL if quiet else subprocess.PIPE,
+        stderr=subprocess.DEVNULL if quiet else subprocess.STDOUT,
     )
+
+
+async def run_cli(*args: str, env: dict[str, str], cwd: Path) -> tuple[int, str]:
+    """``chopni-bot <args>`` run to its end: the exit code and all it printed."""
+    process = await start_cli(*args, env=env, cwd=cwd)
     output, _ = await asyncio.wait_for(process.communicate(), 60)
     return process.returncode or 0, output.decode()
 
@@ -51,16 +60,7 @@ async def test_run_on_the_embedded_default_serves_a_newcomer_end_to_end(tmp_path
         env = cli_env(
             "DATABASE_URL", "CHOPNI_API_URL", **talking_to(telegram), PORT=str(free_port())
         )
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            env=env,
-            cwd=tmp_path,
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.DEVNULL,
-        )
+        process = await start_cli("run", env=env, cwd=tmp_path, quiet=True)
         try:
             user = telegram.user(9009, language_code="bg")
             await user.send("/start")

@@ -7,7 +7,8 @@ import asyncio
 import re
 
 from bot.i18n import translator
-from testkit.telegram_stub import StubUser, TelegramStub
+from storage.models import Order
+from testkit.telegram_stub import BotMessage, StubUser, TelegramStub
 from tests.e2e.conftest import RunningBot
 from tests.e2e.helpers import (
     SECOND_TRACKING,
@@ -39,12 +40,20 @@ async def invite_packer(owner: StubUser, telegram: TelegramStub) -> StubUser:
     return packer
 
 
+async def a_sale_the_packer_sees(
+    bot: RunningBot, telegram: TelegramStub, owner: StubUser
+) -> tuple[StubUser, Order, BotMessage]:
+    """The owner invites a packer; then a new sale reaches the packer too."""
+    packer = await invite_packer(owner, telegram)
+    order, _sale = await paid_demo_order(bot, owner)
+    sale = await packer.wait_for(lambda m: order.number in (m.text or ""))
+    return packer, order, sale
+
+
 async def test_an_invited_packer_ships_by_button_and_by_command(
     bot: RunningBot, telegram: TelegramStub, english_seller: StubUser
 ) -> None:
-    packer = await invite_packer(english_seller, telegram)
-    order, _sale = await paid_demo_order(bot, english_seller)
-    sale = await packer.wait_for(lambda m: order.number in (m.text or ""))
+    packer, order, sale = await a_sale_the_packer_sees(bot, telegram, english_seller)
     await packer.press(sale, "PROCESSING")
     await skip_comment_and_save(packer)
 
@@ -77,9 +86,7 @@ async def test_an_invited_packer_ships_by_button_and_by_command(
 async def test_the_packer_cannot_refund_write_to_buyers_or_change_the_team(
     bot: RunningBot, telegram: TelegramStub, english_seller: StubUser
 ) -> None:
-    packer = await invite_packer(english_seller, telegram)
-    order, _sale = await paid_demo_order(bot, english_seller)
-    sale = await packer.wait_for(lambda m: order.number in (m.text or ""))
+    packer, order, sale = await a_sale_the_packer_sees(bot, telegram, english_seller)
 
     await packer.send(f"/refund {order.number}")
     refusal = await packer.next_message()

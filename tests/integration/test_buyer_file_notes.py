@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
-from functools import cache
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from bot.delivery.notify import SellerDefaults
-from bot.domain.files import FileRefusal, FileRefused, sniff
+from bot.domain.files import FileRefusal, FileRefused
 from bot.i18n import translator
 from bot.marketplace.client import HttpMarketplace
 from bot.marketplace.schemas import Message, Order
@@ -28,7 +27,7 @@ from bot.sync.marketplace_outbox import MarketplaceDispatcher
 from storage.database import Database
 from storage.models import MarketplaceOutbox
 from testkit.corpora import hostile
-from testkit.corpora.files import representative
+from testkit.corpora.files import first_of
 from testkit.images import jpeg_with_gps
 from testkit.marketplace_stub import MarketplaceStub
 from testkit.paid_orders import paid_order
@@ -40,14 +39,6 @@ from tests.integration.test_relay import (
     outbox,
     relay_buyer_message,
 )
-
-
-@cache
-def _card() -> tuple[bytes, str]:
-    data = next(sample.data for sample in representative() if sample.kind == "card")
-    file_type = sniff(data)
-    assert file_type is not None
-    return data, file_type.content_type
 
 
 @pytest.fixture
@@ -82,9 +73,9 @@ async def send_to_every_account(db: Database, relay: BuyerRelay) -> list[Any]:
 async def test_a_covered_card_is_scanned_once_for_every_account_and_the_buyer_is_told_once(
     db: Database, stub: MarketplaceStub, order: Order, relay: BuyerRelay, files: FileChecker
 ) -> None:
-    card, content_type = _card()
+    card = first_of("card")
     message = await stub.sandbox.buyer_writes(
-        order.id, "Здравейте, ето визитката ми", [("визитка.jpg", content_type, card)]
+        order.id, "Здравейте, ето визитката ми", [("визитка.jpg", card.content_type, card.data)]
     )
     await relay_buyer_message(db, relay, message)
     loaded = await send_to_every_account(db, relay)
@@ -94,7 +85,7 @@ async def test_a_covered_card_is_scanned_once_for_every_account_and_the_buyer_is
     [note] = await notes(db)
     text = note.payload["text"]
     assert "„визитка.jpg“" in text
-    covered = (await files.check(card)).covered
+    covered = (await files.check(card.data)).covered
     assert contact_kind_names(covered, translator("bg")) in text
     assert note.order_id == order.id
 
@@ -107,9 +98,9 @@ async def test_the_note_reaches_the_orders_thread_on_the_marketplace(
     relay: BuyerRelay,
     files: FileChecker,
 ) -> None:
-    card, content_type = _card()
+    card = first_of("card")
     message = await stub.sandbox.buyer_writes(
-        order.id, "Hello, here is my card", [("card.jpg", content_type, card)]
+        order.id, "Hello, here is my card", [("card.jpg", card.content_type, card.data)]
     )
     await relay_buyer_message(db, relay, message)
     await send_to_every_account(db, relay)
