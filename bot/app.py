@@ -161,6 +161,7 @@ class Runtime:
             notices,
             on_notified=self.sender.wake,
             make_way=functools.partial(self.receiver.lull, PROCESSING_PATIENCE),
+            receiving=lambda: self.receiver.receiving,
             on_buyer_message=self._on_buyer_message,
         )
         # Seller replies out: queued by Replies, delivered by the marketplace outbox, which

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import json
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from sqlalchemy import event
@@ -100,6 +101,26 @@ def session_factories(
     return reader, writer
 
 
+#: set while a task does what someone is waiting on (see :func:`urgent_writes`)
+_urgent: contextvars.ContextVar[bool] = contextvars.ContextVar("urgent_writes", default=False)
+
+
+@contextlib.contextmanager
+def urgent_writes() -> Iterator[None]:
+    """Within this block (and the tasks it starts), this task's transactions are urgent: an
+    answer to what a seller just did does not queue behind background work on SQLite."""
+    token = _urgent.set(True)
+    try:
+        yield
+    finally:
+        _urgent.reset(token)
+
+
+def writes_are_urgent() -> bool:
+    """Whether this task's transactions are urgent right now (inside :func:`urgent_writes`)."""
+    return _urgent.get()
+
+
 class WriterQueue:
     """This process's writers, one at a time, first come first served, urgent ones first.
 
@@ -154,7 +175,8 @@ class Database:
     ``async with db.transaction() as session`` is the unit of work: its transaction takes the
     write lock up front on SQLite; the caller commits explicitly, and anything not committed is
     rolled back when the block ends. ``urgent=True`` is for a writer someone is waiting on
-    (a webhook's sender): on SQLite it goes before the background writers already queued.
+    (a webhook's sender; any writer inside :func:`urgent_writes`, such as the handling of a
+    seller's update): on SQLite it goes before the background writers already queued.
     ``snapshot()`` is for reads and never writes.
     """
 
@@ -169,7 +191,7 @@ class Database:
         return is_sqlite(self.url)
 
     @contextlib.asynccontextmanager
-    async def transaction(self, *, urgent: bool = False) -> AsyncIterator[AsyncSession]:
+    async def transaction(self, *, urgent: bool | None = None) -> AsyncIterator[AsyncSession]:
         if not self.is_sqlite:
             async with self._writer() as session:
                 yield session
@@ -178,6 +200,8 @@ class Database:
         # growing sleeps: under load that is most of the latency. Writers of this process queue
         # here instead and are woken the moment the lock is free; other processes still meet
         # the busy timeout. A transaction must not open another one inside it.
+        if urgent is None:
+            urgent = writes_are_urgent()
         async with self._writers.turn(urgent=urgent), self._writer() as session:
             yield session
 

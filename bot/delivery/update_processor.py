@@ -1,4 +1,5 @@
-"""Updates from different chats are handled at once; updates of one chat strictly in order.
+"""Updates from different chats are handled at once; updates of one chat strictly in order, and
+ahead of background work.
 
 PTB's default processes everything one by one (one slow seller holds up all the others), and its
 simple concurrent processor loses the order within a chat, which conversation flows need.
@@ -12,6 +13,8 @@ from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
+
+from storage.database import urgent_writes
 
 
 def chat_key(update: object) -> int | str:
@@ -38,7 +41,9 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         self._waiting[key] = self._waiting.get(key, 0) + 1
         try:
             async with lock:
-                await coroutine
+                # A seller waits on every update: its writes go before background work's.
+                with urgent_writes():
+                    await coroutine
         finally:
             self._waiting[key] -= 1
             if not self._waiting[key]:

@@ -37,9 +37,11 @@ log = logging.getLogger(__name__)
 
 MAX_BACKOFF = timedelta(minutes=10)
 #: events looked at per transaction at most, and seconds of work before it commits: short
-#: enough that a webhook arriving meanwhile (stored first on SQLite) never waits long for it
+#: enough, while webhooks are arriving, that one arriving meanwhile (stored first on SQLite)
+#: never waits long for it; longer when none is, so fewer commits share the work
 BATCH = 200
 BUDGET = 0.015
+QUIET_BUDGET = 0.1
 #: events read at a time inside a batch
 CHUNK = 16
 #: the advisory lock (namespace, 0) that one process holds while it processes events;
@@ -57,11 +59,13 @@ class EventProcessor:
         *,
         on_notified: Callable[[], None] = lambda: None,
         make_way: Callable[[], Awaitable[None]] | None = None,
+        receiving: Callable[[], bool] = lambda: False,
         on_buyer_message: BuyerMessageHook | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self._db = db
         self._make_way = make_way
+        self._receiving = receiving
         self._effects = EventEffects(marketplace, defaults, notices, on_buyer_message)
         self._on_notified = on_notified
         self._clock = clock
@@ -132,9 +136,10 @@ class EventProcessor:
                 return 0, 0
             # The budget counts from here: waiting for the writer is not work done in it.
             started = time.perf_counter()
+            budget = BUDGET if self._receiving() else QUIET_BUDGET
             looked_at = 0
             while looked_at < min(len(ids), BATCH) and (
-                looked_at == 0 or time.perf_counter() - started < BUDGET
+                looked_at == 0 or time.perf_counter() - started < budget
             ):
                 # A chunk at a time, its orders, sellers and accounts read together; the budget
                 # is checked between chunks.

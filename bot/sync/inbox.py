@@ -104,6 +104,11 @@ class WebhookReceiver:
                 stored.set_result(row["id"] in new_ids and row["id"] not in seen)
             seen.add(row["id"])
 
+    @property
+    def receiving(self) -> bool:
+        """Whether a delivery is being received right now."""
+        return self._receiving > 0
+
     async def lull(self, patience: float) -> None:
         """Return once no delivery is being received, or after ``patience`` seconds at most.
 

@@ -176,6 +176,7 @@ async def test_a_lull_waits_for_the_delivery_in_progress_and_no_longer_than_its_
         receiver.receive(body, signed(body, "evt_slow", datetime.now(UTC)))
     )
     await asyncio.sleep(0.01)
+    assert receiver.receiving
     lull = asyncio.create_task(receiver.lull(patience=60))
     started = time.monotonic()
     await asyncio.wait_for(receiver.lull(patience=0.1), 5)
@@ -184,3 +185,4 @@ async def test_a_lull_waits_for_the_delivery_in_progress_and_no_longer_than_its_
     receiver.go_on.set()
     assert await delivery is Outcome.STORED
     await asyncio.wait_for(lull, 5)
+    assert not receiver.receiving

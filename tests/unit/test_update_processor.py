@@ -7,6 +7,7 @@ import asyncio
 from telegram import Chat, Message, Update, User
 
 from bot.delivery.update_processor import PerChatUpdateProcessor
+from storage.database import writes_are_urgent
 
 
 def update(update_id: int, chat_id: int) -> Update:
@@ -40,3 +41,17 @@ async def test_one_chats_updates_keep_their_order_and_other_chats_overlap() -> N
     chat_one = [event for chat, event in log if chat == 1]
     assert chat_one == ["start 1", "end 1", "start 2", "end 2"]
     assert both_running.is_set()
+
+
+async def test_an_update_is_handled_with_urgent_writes() -> None:
+    """The handling of an update is what a seller waits on: its database writes go first."""
+    processor = PerChatUpdateProcessor(4)
+    seen: list[bool] = []
+
+    async def handle() -> None:
+        seen.append(writes_are_urgent())
+
+    async with processor:
+        await processor.process_update(update(1, 1), handle())
+    assert seen == [True]
+    assert not writes_are_urgent()

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
-from storage.database import WriterQueue
+from sqlalchemy import text
+
+from storage.database import Database, WriterQueue, urgent_writes
 
 
 async def _writer(queue: WriterQueue, name: str, log: list[str], *, urgent: bool = False) -> None:
@@ -91,3 +94,42 @@ async def test_a_waiter_cancelled_just_as_its_turn_came_passes_the_turn_on() -> 
     await asyncio.wait_for(asyncio.gather(holder, after), 1)
     assert doomed.cancelled()
     assert log == ["after"]
+
+
+async def test_a_transaction_inside_urgent_writes_goes_before_background_ones(
+    tmp_path: Path,
+) -> None:
+    """What a seller waits on (an update being handled) writes before the background work
+    queued ahead of it; SQLite's writers of one process take turns in the writer queue."""
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'turns.db'}")
+    log: list[str] = []
+    release = asyncio.Event()
+
+    async def write(name: str) -> None:
+        async with db.transaction() as session:
+            await session.execute(text("SELECT 1"))
+            log.append(name)
+
+    async def holder() -> None:
+        async with db.transaction():
+            log.append("processing")
+            await release.wait()
+
+    async def seller() -> None:
+        with urgent_writes():
+            # A task started inside the block is urgent too: it runs in a copy of the context.
+            await asyncio.create_task(write("answer"))
+
+    try:
+        held = asyncio.create_task(holder())
+        await asyncio.sleep(0.05)
+        background = [asyncio.create_task(write(f"outbox{n}")) for n in range(2)]
+        await asyncio.sleep(0.01)
+        answer = asyncio.create_task(seller())
+        await asyncio.sleep(0.01)
+        release.set()
+        await asyncio.gather(held, answer, *background)
+        assert log == ["processing", "answer", "outbox0", "outbox1"]
+        await write("after")  # outside the block, writes are background again
+    finally:
+        await db.dispose()
