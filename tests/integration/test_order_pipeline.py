@@ -22,6 +22,7 @@ from bot.marketplace.sandbox.marketplace import SandboxMarketplace
 from bot.marketplace.schemas import Order as RemoteOrder
 from bot.marketplace.schemas import StatusChangeRequest
 from bot.presentation.notices import Notices
+from bot.sync import events as events_module
 from bot.sync.events import EventProcessor
 from bot.sync.inbox import Outcome, WebhookReceiver
 from bot.sync.marketplace_outbox import MarketplaceDispatcher
@@ -187,6 +188,28 @@ async def test_a_stored_sale_waits_while_webhooks_are_arriving_and_is_processed_
     assert await delivery is Outcome.STORED
     assert await asyncio.wait_for(processing, 10) >= 1
     assert any(order.number in row.payload["params"]["text"] for row in await outbox(pipeline.db))
+
+
+async def test_a_spent_budget_ends_the_transaction_before_the_next_event_and_none_is_lost(
+    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The budget is checked before each event, not only between chunks: with none to spend,
+    each transaction settles one event, and the rest of its chunk waits for the next one."""
+    numbers = [(await pipeline.sandbox.create_demo_order(SELLER)).number for _ in range(4)]
+    await pipeline.sandbox.wait_idle()
+    monkeypatch.setattr(events_module, "QUIET_BUDGET", 0.0)
+    batches: list[tuple[int, int]] = []
+    process_batch = pipeline.events._process_batch
+
+    async def counted(ids: list[str], held: set[str]) -> tuple[int, int]:
+        batches.append(await process_batch(ids, held))
+        return batches[-1]
+
+    monkeypatch.setattr(pipeline.events, "_process_batch", counted)
+    assert await pipeline.events.process_pending() == 4
+    assert batches == [(1, 1)] * 4
+    texts = [row.payload["params"]["text"] for row in await outbox(pipeline.db)]
+    assert [n for n in numbers if sum(n in text for text in texts) == 2] == numbers
 
 
 async def test_a_seller_change_reaches_the_marketplace_once_even_when_its_answer_is_lost(
