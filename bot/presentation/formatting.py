@@ -23,6 +23,13 @@ def babel_locale(locale: str) -> str:
 
 
 @functools.cache
+def _babel(locale: str) -> Locale:
+    """Babel's locale, parsed once: given by name, Babel parses it again on every call, which
+    is half the cost of formatting a price."""
+    return Locale.parse(babel_locale(locale))
+
+
+@functools.cache
 def first_week_day(timezone: str, locale: str) -> int:
     """The day a shop's week begins (0 Monday … 6 Sunday), as people where the shop is count.
 
@@ -46,14 +53,14 @@ def first_week_day(timezone: str, locale: str) -> int:
 @functools.lru_cache(maxsize=4096)
 def money(amount: str | Decimal, currency: str, locale: str) -> str:
     # Cached: Babel takes a quarter of a millisecond a price, and a burst of sales repeats them.
-    return format_currency(Decimal(amount), currency, locale=babel_locale(locale))
+    return format_currency(Decimal(amount), currency, locale=_babel(locale))
 
 
 def when(moment: datetime, timezone: str, locale: str) -> str:
     """A date and time in the seller's zone, e.g. "22.11.2026 г., 14:30"."""
-    return _format_datetime(moment, "short", tzinfo=ZoneInfo(timezone), locale=babel_locale(locale))
+    return _format_datetime(moment, "short", tzinfo=ZoneInfo(timezone), locale=_babel(locale))
 
 
 def day(moment: datetime, timezone: str, locale: str) -> str:
     local = moment.astimezone(ZoneInfo(timezone))
-    return _format_date(local.date(), "medium", locale=babel_locale(locale))
+    return _format_date(local.date(), "medium", locale=_babel(locale))
