@@ -35,11 +35,12 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from bench.databases import on_each_database
 from bench.ingestion import FIRST_CHAT, SECRET, TOKEN, caught_up, sale_requests, seed
+from bench.table import print_columns
 from bot.cli import run_loop
 from storage.database import Database
 from storage.models import InboxEvent
-from testkit.databases import fresh_postgres
 from testkit.marketplace_stub import MarketplaceStub
 from testkit.ports import free_port
 from testkit.processes import BotProcess, bot_env, migrate
@@ -238,22 +239,12 @@ async def run(database_url: str, sales: int, sellers: int, seconds: float) -> di
 
 
 async def main(sales: int, sellers: int, seconds: float, database_url: str | None) -> None:
-    results: dict[str, dict[str, str]] = {}
-    with tempfile.TemporaryDirectory() as directory:
-        sqlite = f"sqlite+aiosqlite:///{Path(directory) / 'bench.db'}"
-        results["SQLite"] = await run(sqlite, sales, sellers, seconds)
-    if database_url:
-        async with fresh_postgres(database_url, "chopni_bench") as url:
-            results["PostgreSQL"] = await run(url, sales, sellers, seconds)
+    results = await on_each_database(lambda url: run(url, sales, sellers, seconds), database_url)
     print(
         "A flash sale through `chopni-bot run` and a Bot API stand-in enforcing 30 msg/s "
         "overall and 1/s per chat"
     )
-    metrics = list(next(iter(results.values())))
-    width = max(len(m) for m in metrics) + 2
-    print(f"{'':<{width}}" + "".join(f"{name:>16}" for name in results))
-    for metric in metrics:
-        print(f"{metric:<{width}}" + "".join(f"{r[metric]:>16}" for r in results.values()))
+    print_columns(results)
 
 
 if __name__ == "__main__":

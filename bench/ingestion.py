@@ -30,13 +30,14 @@ from pathlib import Path
 
 from sqlalchemy import func, insert, select
 
+from bench.databases import on_each_database
 from bench.percentiles import percentile
+from bench.table import print_columns
 from bot.cli import run_loop
 from bot.marketplace.sandbox.data import demo_order
 from bot.marketplace.sandbox.marketplace import sign_webhook
 from storage.database import Database
 from storage.models import InboxEvent, Seller, TelegramAccount, TelegramOutbox
-from testkit.databases import fresh_postgres
 from testkit.marketplace_stub import MarketplaceStub, new_webhook_secret
 from testkit.ports import free_port
 from testkit.processes import BotProcess, migrate, stub_env
@@ -211,23 +212,13 @@ async def run(database_url: str, events: int, senders: int, sellers: int) -> dic
 
 
 async def main(events: int, senders: int, sellers: int, database_url: str | None) -> None:
-    results = {}
-    with tempfile.TemporaryDirectory() as directory:
-        sqlite = f"sqlite+aiosqlite:///{Path(directory) / 'bench.db'}"
-        results["SQLite"] = await run(sqlite, events, senders, sellers)
-    if database_url:
-        async with fresh_postgres(database_url, "chopni_bench") as url:
-            results["PostgreSQL"] = await run(url, events, senders, sellers)
+    results = await on_each_database(lambda url: run(url, events, senders, sellers), database_url)
     print(
         f"{events:,} signed sale webhooks for {sellers} sellers from {senders} concurrent senders "
         "into `chopni-bot run`\n(targets: >= 1,000 events/s, p99 < 50 ms; none lost: every sale "
         "processed and its notification queued)"
     )
-    metrics = list(next(iter(results.values())))
-    width = max(len(m) for m in metrics) + 2
-    print(f"{'':<{width}}" + "".join(f"{name:>14}" for name in results))
-    for metric in metrics:
-        print(f"{metric:<{width}}" + "".join(f"{r[metric]:>14,.1f}" for r in results.values()))
+    print_columns(results, column=14)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ in order, a reply to it finds the order, and files still go one by one."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -61,41 +62,58 @@ def relay(client: HttpMarketplace, files: FileChecker) -> BuyerRelay:
     return BuyerRelay(client, SellerDefaults(), render_buyer_message, files)
 
 
-async def buyer_writes(
-    db: Database,
-    stub: MarketplaceStub,
-    relay: BuyerRelay,
-    order: Order,  # noqa: F811
-    text: str,
-    files: list[tuple[str, str, bytes]] | None = None,
-) -> None:
-    message = await stub.sandbox.buyer_writes(order.id, text, files or [])
-    await relay_buyer_message(db, relay, message)
+@dataclass
+class Thread:
+    """An order's buyer writing to its seller, the relay and the sender in between."""
+
+    db: Database
+    stub: MarketplaceStub
+    relay: BuyerRelay
+    sender: TelegramSender
+    telegram: TelegramStub
+    order: Order
+
+    async def buyer_writes(
+        self,
+        text: str,
+        files: list[tuple[str, str, bytes]] | None = None,
+        *,
+        about: Order | None = None,
+    ) -> None:
+        message = await self.stub.sandbox.buyer_writes((about or self.order).id, text, files or [])
+        await relay_buyer_message(self.db, self.relay, message)
+
+    async def shown(self) -> list[BotMessage]:
+        """What the owner's chat shows once everything queued has been sent."""
+        await self.sender.drain(timeout=10)
+        return list(self.telegram.events(OWNER))
 
 
-def shown(telegram: TelegramStub) -> list[BotMessage]:
-    return list(telegram.events(OWNER))
-
-
-async def test_messages_waiting_for_one_chat_arrive_as_one_with_each_text_once(
+@pytest.fixture
+def thread(
     db: Database,
     stub: MarketplaceStub,
     relay: BuyerRelay,
     sender: TelegramSender,
     telegram: TelegramStub,
     order: Order,  # noqa: F811
+) -> Thread:
+    return Thread(db, stub, relay, sender, telegram, order)
+
+
+async def test_messages_waiting_for_one_chat_arrive_as_one_with_each_text_once(
+    thread: Thread,
 ) -> None:
     for text in ("Hello!", "Is it in stock in blue?", "I need it by Friday."):
-        await buyer_writes(db, stub, relay, order, text)
-    await sender.drain(timeout=10)
+        await thread.buyer_writes(text)
 
-    [message] = shown(telegram)
+    [message] = await thread.shown()
     text = message.text or ""
-    assert text.count(f"about order {order.number}") == 1  # its title, said once
+    assert text.count(f"about order {thread.order.number}") == 1  # its title, said once
     positions = [text.index(said) for said in ("Hello!", "in blue?", "by Friday.")]
     assert positions == sorted(positions)
     assert message.button_texts == ["Reply", "Details"]
-    async with db.snapshot() as session:
+    async with thread.db.snapshot() as session:
         rows = (await session.scalars(select(TelegramOutbox))).all()
         links = (await session.scalars(select(RelayLink))).all()
     assert all(row.sent_at is not None for row in rows)
@@ -103,46 +121,30 @@ async def test_messages_waiting_for_one_chat_arrive_as_one_with_each_text_once(
     # A reply to the one message finds its way back to the order.
     assert [
         (link.order_id, link.telegram_message_id) for link in links if link.chat_id == OWNER
-    ] == [(order.id, message.message_id)]
+    ] == [(thread.order.id, message.message_id)]
 
 
-async def test_a_file_goes_alone_between_the_texts_around_it(
-    db: Database,
-    stub: MarketplaceStub,
-    relay: BuyerRelay,
-    sender: TelegramSender,
-    telegram: TelegramStub,
-    order: Order,  # noqa: F811
-) -> None:
-    await buyer_writes(db, stub, relay, order, "Here is the parcel:")
+async def test_a_file_goes_alone_between_the_texts_around_it(thread: Thread) -> None:
+    await thread.buyer_writes("Here is the parcel:")
     photo = ("parcel.png", "image/png", png_with_text())
-    await buyer_writes(db, stub, relay, order, "It arrived like this.", [photo])
-    await buyer_writes(db, stub, relay, order, "What now?")
-    await sender.drain(timeout=10)
+    await thread.buyer_writes("It arrived like this.", [photo])
+    await thread.buyer_writes("What now?")
 
-    together, picture, last = shown(telegram)
+    together, picture, last = await thread.shown()
     assert "Here is the parcel:" in (together.text or "")
     assert "It arrived like this." in (together.text or "")
     assert picture.photo and "1/1" in (picture.caption or "")
     assert "What now?" in (last.text or "")
 
 
-async def test_messages_about_another_order_keep_their_place(
-    db: Database,
-    stub: MarketplaceStub,
-    relay: BuyerRelay,
-    sender: TelegramSender,
-    telegram: TelegramStub,
-    order: Order,  # noqa: F811
-) -> None:
-    other = await paid_order(db, stub.sandbox, SELLER, ACCOUNTS)
-    await buyer_writes(db, stub, relay, order, "First about one")
-    await buyer_writes(db, stub, relay, order, "Second about one")
-    await buyer_writes(db, stub, relay, other, "About the other")
-    await buyer_writes(db, stub, relay, order, "Third about one")
-    await sender.drain(timeout=10)
+async def test_messages_about_another_order_keep_their_place(thread: Thread) -> None:
+    other = await paid_order(thread.db, thread.stub.sandbox, SELLER, ACCOUNTS)
+    await thread.buyer_writes("First about one")
+    await thread.buyer_writes("Second about one")
+    await thread.buyer_writes("About the other", about=other)
+    await thread.buyer_writes("Third about one")
 
-    texts = [m.text or "" for m in shown(telegram)]
+    texts = [m.text or "" for m in await thread.shown()]
     assert len(texts) == 3
     assert "First about one" in texts[0] and "Second about one" in texts[0]
     assert "About the other" in texts[1] and other.number in texts[1]
@@ -150,19 +152,13 @@ async def test_messages_about_another_order_keep_their_place(
 
 
 async def test_what_does_not_fit_into_one_message_goes_in_the_next_none_twice(
-    db: Database,
-    stub: MarketplaceStub,
-    relay: BuyerRelay,
-    sender: TelegramSender,
-    telegram: TelegramStub,
-    order: Order,  # noqa: F811
+    thread: Thread,
 ) -> None:
     said = [f"Message {n}: " + "the blue one, please " * 60 for n in range(1, 7)]
     for text in said:
-        await buyer_writes(db, stub, relay, order, text)
-    await sender.drain(timeout=10)
+        await thread.buyer_writes(text)
 
-    texts = [m.text or "" for m in shown(telegram)]
+    texts = [m.text or "" for m in await thread.shown()]
     assert 1 < len(texts) < len(said)
     assert all(utf16_len(text) <= TELEGRAM_TEXT_LIMIT for text in texts)
     found = [f"Message {n}:" for text in texts for n in range(1, 7) if f"Message {n}:" in text]
