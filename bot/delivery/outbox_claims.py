@@ -16,7 +16,9 @@ chat waited.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -69,20 +71,37 @@ async def claim_heads(
     return rows
 
 
+@dataclass(frozen=True, slots=True)
+class Follower:
+    """A message waiting right behind a chat's head, to go out with it: its row and what it
+    says (the ``coalesce`` part of its payload, all a combined message is made of)."""
+
+    id: int
+    said: dict[str, Any]
+
+
 async def going_with(
     db: Database, head: TelegramOutbox, owner: str | None
-) -> list[TelegramOutbox] | None:
+) -> list[Follower] | None:
     """The head's claim read again right before its send: None when it is no longer this
     owner's (taken over, or sent by the one that took it over); else the due messages of its
     kind queued right behind it in its chat, in order, to go out with it.
 
     The followers are read, not claimed: only the head of a chat's queue is ever claimed, so
     while this process holds the head no other process sends anything of that chat; they are
-    settled with the head once the message that carries them is sent.
+    settled with the head once the message that carries them is sent. Of each only what a
+    combined message needs is read, not its whole payload: a chat with a long queue is read
+    again before every message it gets.
     """
     now = _now()
     query = (
-        select(TelegramOutbox)
+        select(
+            TelegramOutbox.id,
+            TelegramOutbox.claimed_by,
+            TelegramOutbox.coalesce_kind,
+            TelegramOutbox.next_attempt_at,
+            TelegramOutbox.payload["coalesce"],
+        )
         .where(
             TelegramOutbox.chat_id == head.chat_id,
             TelegramOutbox.id >= head.id,
@@ -92,13 +111,12 @@ async def going_with(
         .limit(1 if head.coalesce_kind is None else MAX_FOLLOWERS + 1)
     )
     async with db.snapshot() as session:
-        rows = list((await session.scalars(query)).all())
+        rows = (await session.execute(query)).all()
     if not rows or rows[0].id != head.id or (owner and rows[0].claimed_by != owner):
         return None
-    behind = rows[1:]
     run = []
-    for row in behind:
-        if row.coalesce_kind != head.coalesce_kind or row.next_attempt_at > now:
+    for row_id, _, kind, due, said in rows[1:]:
+        if kind != head.coalesce_kind or due > now or not isinstance(said, dict):
             break  # order is kept: nothing jumps over a message of another kind
-        run.append(row)
+        run.append(Follower(row_id, said))
     return run

@@ -41,33 +41,71 @@ class Settle:
 
 
 async def record(
-    db: Database, claimed: Sequence[TelegramOutbox], outcome: Settle, *, owner: str | None = None
+    db: Database,
+    head: TelegramOutbox,
+    carried: Sequence[int],
+    outcome: Settle,
+    *,
+    owner: str | None = None,
 ) -> None:
-    """Settle the rows one message carried: sent together, or the head retried or failed (only
-    while the claim is still ``owner``'s: one taken over is the new owner's to settle)."""
+    """Settle the rows (``carried``: ids, the head's first) one message carried: sent together,
+    or the head retried or failed (only while the claim is still ``owner``'s: one taken over is
+    the new owner's to settle)."""
     now = _now()
     async with db.transaction() as session:
-        rows = (
-            await session.scalars(
-                select(TelegramOutbox).where(TelegramOutbox.id.in_([row.id for row in claimed]))
-            )
-        ).all()
-        rows = sorted((row for row in rows if row.sent_at is None), key=lambda r: r.id)
-        if not rows or (outcome.sent is None and owner and rows[0].claimed_by != owner):
-            return
-        for row in rows:
-            row.claimed_by = None
         if outcome.sent is not None:
-            for row in rows:
-                row.attempts += 1
-                row.sent_at = now
-                row.telegram_message_id = outcome.sent or None
-            _link_relay(session, rows[0], outcome.sent, now)
+            await _settle_sent(session, head, carried, outcome.sent, now)
         else:
-            await _settle_unsent(session, rows[0], outcome, now)
-            for row in rows[1:]:
-                row.next_attempt_at = now  # behind the head again, in order
+            await _settle_head(session, carried, outcome, owner, now)
         await session.commit()
+
+
+async def _settle_sent(
+    session: AsyncSession, head: TelegramOutbox, carried: Sequence[int], sent: int, now: datetime
+) -> None:
+    """Every row the message carried is sent, in one statement, without reading them back
+    (one not sent before, that is: a row is never sent twice)."""
+    settled = (
+        await session.scalars(
+            update(TelegramOutbox)
+            .where(TelegramOutbox.id.in_(carried), TelegramOutbox.sent_at.is_(None))
+            .values(
+                claimed_by=None,
+                attempts=TelegramOutbox.attempts + 1,
+                sent_at=now,
+                telegram_message_id=sent or None,
+            )
+            .returning(TelegramOutbox.id)
+            .execution_options(synchronize_session=False)
+        )
+    ).all()
+    if not settled:
+        return
+    first = min(settled)
+    row = head if first == head.id else await session.get(TelegramOutbox, first)
+    if row is not None:
+        _link_relay(session, row, sent, now)
+
+
+async def _settle_head(
+    session: AsyncSession,
+    carried: Sequence[int],
+    outcome: Settle,
+    owner: str | None,
+    now: datetime,
+) -> None:
+    """Not sent: the head is retried or given up, the rest wait behind it again."""
+    rows = (
+        await session.scalars(select(TelegramOutbox).where(TelegramOutbox.id.in_(carried)))
+    ).all()
+    rows = sorted((row for row in rows if row.sent_at is None), key=lambda r: r.id)
+    if not rows or (owner and rows[0].claimed_by != owner):
+        return
+    for row in rows:
+        row.claimed_by = None
+    await _settle_unsent(session, rows[0], outcome, now)
+    for row in rows[1:]:
+        row.next_attempt_at = now  # behind the head again, in order
 
 
 def _link_relay(session: AsyncSession, row: TelegramOutbox, sent: int, now: datetime) -> None:

@@ -195,21 +195,21 @@ class TelegramSender:
                     "telegram outbox %s was taken over while this process was stuck", head.id
                 )
                 return 0
-            group = [head]
-            if self._combine is not None:
-                # The chat's turn has come: whatever of the same kind queued up meanwhile goes.
-                group += behind
+            # The chat's turn has come: whatever of the same kind queued up meanwhile goes.
+            group = [head.id] + ([row.id for row in behind] if self._combine else [])
             payload = head.payload
             if len(group) > 1:
                 assert self._combine is not None and head.coalesce_kind is not None
                 params, held = self._combine(
-                    head.coalesce_kind, head.chat_id, [row.payload["coalesce"] for row in group]
+                    head.coalesce_kind,
+                    head.chat_id,
+                    [head.payload["coalesce"], *(row.said for row in behind)],
                 )
                 group = group[: max(1, min(held, len(group)))]
                 if len(group) > 1:
                     payload = {"method": "sendMessage", "params": params}
             outcome = await self._send(head, payload)
-        await record(self._db, group, outcome, owner=self.owner)
+        await record(self._db, head, group, outcome, owner=self.owner)
         return len(group) if outcome.sent is not None or outcome.failed is not None else 0
 
     async def _send(self, row: TelegramOutbox, payload: Mapping[str, Any]) -> Settle:
