@@ -73,6 +73,8 @@ log = logging.getLogger(__name__)
 #: some 15 ms of work); the processor keeps up with it in the gaps, since every
 #: sale must reach its seller's phone within seconds of the burst
 PROCESSING_PATIENCE = 0.1
+#: stored events waiting to be processed from which the bot counts as behind
+BEHIND = 200
 
 
 class Runtime:
@@ -135,6 +137,7 @@ class Runtime:
         owner = self.liveness.owner
         # Outbox rows a sender claimed come back after this long if it failed to settle them.
         claims = timedelta(seconds=settings.lease_seconds or CLAIM_LEASE.total_seconds())
+        self.events: EventProcessor  # built below, once the sender it wakes exists
         self.sender = TelegramSender(
             self.db,
             self.application.bot,
@@ -143,6 +146,8 @@ class Runtime:
             combine=coalesced.combine,
             owner=owner,
             lease=claims,
+            # A flash sale's events go before its notifications (which then list more sales).
+            behind=lambda: self.events.backlog >= BEHIND,
         )
         # Away mode answers buyers through the marketplace outbox, built below.
         self.away = AwayMode(

@@ -41,6 +41,10 @@ from storage.models import TelegramOutbox
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=60)
+#: while the bot is behind (stored events wait to be processed), a round of sends sends this
+#: many messages at most and lasts a second at least: the events go first, and what they queue
+#: for a chat goes out in fewer, longer messages
+BEHIND_SENDS_PER_SECOND = 15
 MAX_BACKOFF = 300.0
 MAX_REQUEST_ERRORS = 3
 
@@ -157,6 +161,7 @@ class TelegramSender:
         owner: str | None = None,
         batch: int = 200,
         lease: timedelta = LEASE,
+        behind: Callable[[], bool] = lambda: False,
     ) -> None:
         self._db = db
         self._bot = bot
@@ -166,6 +171,7 @@ class TelegramSender:
         self._combine = combine
         self.owner = owner
         self._batch = batch
+        self._behind = behind
         self._worker = Worker("telegram_outbox", self.drain_once)
 
     def wake(self) -> None:
@@ -182,10 +188,17 @@ class TelegramSender:
         return total
 
     async def drain_once(self) -> int:
-        """Send the head of every chat's queue, chats side by side; returns rows settled."""
-        heads = await claim_heads(self._db, self.owner, self._lease, self._batch)
-        settled = await asyncio.gather(*(self._send_chat(head) for head in heads))
-        return sum(settled)
+        """Send the head of every chat's queue, chats side by side; returns rows settled.
+
+        While the bot is behind, fewer chats a round, and a round lasts a second at least."""
+        behind = self._behind()
+        started = time.monotonic()
+        batch = min(self._batch, BEHIND_SENDS_PER_SECOND) if behind else self._batch
+        heads = await claim_heads(self._db, self.owner, self._lease, batch)
+        settled = sum(await asyncio.gather(*(self._send_chat(head) for head in heads)))
+        if behind and heads:
+            await asyncio.sleep(max(0.0, started + 1.0 - time.monotonic()))
+        return settled
 
     async def _send_chat(self, head: TelegramOutbox) -> int:
         async with self._limiter.sending(head.chat_id):

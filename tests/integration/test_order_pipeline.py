@@ -193,21 +193,27 @@ async def test_a_stored_sale_waits_while_webhooks_are_arriving_and_is_processed_
 async def test_a_spent_budget_ends_the_transaction_before_the_next_event_and_none_is_lost(
     pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The budget is checked before each event, not only between chunks: with none to spend,
-    each transaction settles one event, and the rest of its chunk waits for the next one."""
+    """Past the CHUNK events every transaction settles, the budget is checked before each
+    event, not only between chunks: with none to spend, each transaction settles CHUNK events,
+    and the rest of its chunk waits for the next one."""
     numbers = [(await pipeline.sandbox.create_demo_order(SELLER)).number for _ in range(4)]
     await pipeline.sandbox.wait_idle()
     monkeypatch.setattr(events_module, "QUIET_BUDGET", 0.0)
+    monkeypatch.setattr(events_module, "CHUNK", 1)
     batches: list[tuple[int, int]] = []
+    behind: list[int] = []
     process_batch = pipeline.events._process_batch
 
     async def counted(ids: list[str], held: set[str]) -> tuple[int, int]:
+        behind.append(pipeline.events.backlog)
         batches.append(await process_batch(ids, held))
         return batches[-1]
 
     monkeypatch.setattr(pipeline.events, "_process_batch", counted)
     assert await pipeline.events.process_pending() == 4
     assert batches == [(1, 1)] * 4
+    assert behind == [4, 3, 2, 1]  # what the Telegram outbox reads to know the bot is behind
+    assert pipeline.events.backlog == 0
     texts = [row.payload["params"]["text"] for row in await outbox(pipeline.db)]
     assert [n for n in numbers if sum(n in text for text in texts) == 2] == numbers
 
