@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select, update
@@ -79,16 +80,26 @@ async def queue_sale(db: Database) -> None:
         await session.commit()
 
 
+async def stuck_mid_send(
+    db: Database, api: Bot, owner: str, **sender: Any
+) -> tuple[Asleep, asyncio.Task[int]]:
+    """A sale queued, and ``owner``'s sender asleep in the middle of sending it: wake it with
+    ``asleep.wake``; the task ends with the rows it settled."""
+    await queue_sale(db)
+    asleep = Asleep()
+    sending = asyncio.create_task(
+        TelegramSender(db, api, limiter=asleep, owner=owner, **sender).drain_once()
+    )
+    await asleep.reached.wait()
+    return asleep, sending
+
+
 async def test_a_stuck_owner_s_message_is_sent_by_another_and_not_again_when_it_wakes(
     db: Database, stuck: Takeover, other: Takeover, bot: tuple[Bot, TelegramStub]
 ) -> None:
     api, telegram = bot
-    await queue_sale(db)
-    asleep = Asleep()
     # Its claim's lease runs out at once: only the heartbeat decides that it is stuck.
-    stuck_sender = TelegramSender(db, api, limiter=asleep, owner=stuck.owner, lease=timedelta(0))
-    sending = asyncio.create_task(stuck_sender.drain_once())
-    await asleep.reached.wait()
+    asleep, sending = await stuck_mid_send(db, api, stuck.owner, lease=timedelta(0))
     other_sender = TelegramSender(db, api, limiter=ChatRateLimiter(1000, 1000), owner=other.owner)
 
     await silent_for(db, stuck.owner, 10)
@@ -117,12 +128,7 @@ async def test_a_stuck_owner_that_wakes_before_anyone_sends_leaves_the_message_q
     db: Database, stuck: Takeover, other: Takeover, bot: tuple[Bot, TelegramStub]
 ) -> None:
     api, telegram = bot
-    await queue_sale(db)
-    asleep = Asleep()
-    sending = asyncio.create_task(
-        TelegramSender(db, api, limiter=asleep, owner=stuck.owner).drain_once()
-    )
-    await asleep.reached.wait()
+    asleep, sending = await stuck_mid_send(db, api, stuck.owner)
     await silent_for(db, stuck.owner, 60)
     assert await other.sweep() == [stuck.owner]
 
