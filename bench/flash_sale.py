@@ -36,7 +36,15 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from bench.databases import on_each_database
-from bench.ingestion import FIRST_CHAT, SECRET, TOKEN, caught_up, sale_requests, seed
+from bench.ingestion import (
+    FIRST_CHAT,
+    SECRET,
+    TOKEN,
+    caught_up,
+    exchange,
+    sale_requests,
+    seed,
+)
 from bench.table import print_columns
 from bot.cli import run_loop
 from storage.database import Database
@@ -76,15 +84,7 @@ async def send_spread(
                 delay = started + n * gap - time.monotonic()
                 if delay > 0:
                     await asyncio.sleep(delay)
-                writer.write(request)
-                head = await reader.readuntil(b"\r\n\r\n")
-                length = 0
-                for line in head.split(b"\r\n"):
-                    if line.lower().startswith(b"content-length:"):
-                        length = int(line.split(b":")[1])
-                if length:
-                    await reader.readexactly(length)
-                refused += head.split(b" ")[1] != b"204"
+                refused += await exchange(reader, writer, request) != 204
                 last = max(last, time.monotonic())
         finally:
             writer.close()

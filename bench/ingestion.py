@@ -82,6 +82,22 @@ def sale_requests(events: int, sellers: int) -> list[bytes]:
     return requests
 
 
+async def exchange(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes
+) -> int:
+    """Send one whole HTTP/1.1 request on a keep-alive connection, read its whole answer;
+    returns the answer's status."""
+    writer.write(request)
+    head = await reader.readuntil(b"\r\n\r\n")
+    length = 0
+    for line in head.split(b"\r\n"):
+        if line.lower().startswith(b"content-length:"):
+            length = int(line.split(b":")[1])
+    if length:
+        await reader.readexactly(length)
+    return int(head.split(b" ")[1])
+
+
 async def send_all(
     port: int, requests: list[bytes], senders: int
 ) -> tuple[float, list[float], Counter[int]]:
@@ -97,16 +113,9 @@ async def send_all(
         while pending:
             request = pending.pop()
             started = time.perf_counter()
-            writer.write(request)
-            head = await reader.readuntil(b"\r\n\r\n")
-            length = 0
-            for line in head.split(b"\r\n"):
-                if line.lower().startswith(b"content-length:"):
-                    length = int(line.split(b":")[1])
-            if length:
-                await reader.readexactly(length)
+            status = await exchange(reader, writer, request)
             latencies.append(time.perf_counter() - started)
-            statuses[int(head.split(b" ")[1])] += 1
+            statuses[status] += 1
         writer.close()
         await writer.wait_closed()
 

@@ -14,35 +14,29 @@ from bot.reminders.digest import MAX_LISTED
 from bot.team.linking import Linker
 from storage.database import Database
 from storage.models import Order, Seller, TelegramAccount
-from tests.integration.test_reminders import MORNING, digests, seller_with_order, sweeper
+from tests.integration.test_reminders import (
+    MORNING,
+    digests,
+    seller_with_order,
+    stalled_order,
+    sweeper,
+)
 
 
 async def test_the_digest_lists_the_most_urgent_first(db: Database) -> None:
     await seller_with_order(db, "s1", ship_by=MORNING - timedelta(hours=5))
+    soon = stalled_order(
+        "ord-soon",
+        "s1",
+        "200002",
+        ship_by=MORNING + timedelta(hours=10),
+        placed_at=MORNING - timedelta(hours=3),
+        price="5.00",
+        title="Лъжица",
+        buyer="Buyer 2",
+    )
     async with db.transaction() as session:
-        session.add(
-            Order(
-                id="ord-soon",
-                number="200002",
-                seller_id="s1",
-                status="PROCESSING",
-                placed_at=MORNING - timedelta(hours=3),
-                paid_at=MORNING - timedelta(hours=3),
-                currency="EUR",
-                total="5.00",
-                items=[{"title": "Лъжица", "quantity": 1, "unit_price": "5.00"}],
-                delivery={
-                    "option": "econt_office",
-                    "carrier": "econt",
-                    "label": "Econt",
-                    "max_days": 3,
-                },
-                ship_by=MORNING + timedelta(hours=10),
-                buyer_alias="Buyer 2",
-                created_at=MORNING,
-                updated_at=MORNING,
-            )
-        )
+        session.add(soon)
         await session.commit()
     await sweeper(db).sweep(MORNING)
     text = (await digests(db))[0].payload["params"]["text"]

@@ -24,6 +24,39 @@ def sweeper(db: Database) -> Reminders:
     return Reminders(db, SellerDefaults(), render_digest)
 
 
+def stalled_order(
+    order_id: str,
+    seller_id: str,
+    number: str,
+    *,
+    ship_by: datetime,
+    status: str = "PROCESSING",
+    placed_at: datetime | None = None,
+    price: str = "10.00",
+    title: str = "Чаша",
+    buyer: str = "Buyer 1",
+) -> Order:
+    """An order of one item for the sweep to find, placed three days before ``ship_by`` unless
+    ``placed_at`` says otherwise."""
+    placed = placed_at or ship_by - timedelta(days=3)
+    return Order(
+        id=order_id,
+        number=number,
+        seller_id=seller_id,
+        status=status,
+        placed_at=placed,
+        paid_at=placed,
+        currency="EUR",
+        total=price,
+        items=[{"title": title, "quantity": 1, "unit_price": price}],
+        delivery={"option": "econt_office", "carrier": "econt", "label": "Econt", "max_days": 3},
+        ship_by=ship_by,
+        buyer_alias=buyer,
+        created_at=MORNING,
+        updated_at=MORNING,
+    )
+
+
 async def seller_with_order(
     db: Database, seller_id: str, *, ship_by: datetime, status: str = "PROCESSING", user_id: int = 1
 ) -> None:
@@ -31,28 +64,9 @@ async def seller_with_order(
         seller_id, user_id=user_id, chat_id=user_id, telegram_locale="en"
     )
     async with db.transaction() as session:
+        number = f"1{user_id:05d}"
         session.add(
-            Order(
-                id=f"ord-{seller_id}",
-                number=f"1{user_id:05d}",
-                seller_id=seller_id,
-                status=status,
-                placed_at=ship_by - timedelta(days=3),
-                paid_at=ship_by - timedelta(days=3),
-                currency="EUR",
-                total="10.00",
-                items=[{"title": "Чаша", "quantity": 1, "unit_price": "10.00"}],
-                delivery={
-                    "option": "econt_office",
-                    "carrier": "econt",
-                    "label": "Econt",
-                    "max_days": 3,
-                },
-                ship_by=ship_by,
-                buyer_alias="Buyer 1",
-                created_at=MORNING,
-                updated_at=MORNING,
-            )
+            stalled_order(f"ord-{seller_id}", seller_id, number, ship_by=ship_by, status=status)
         )
         await session.commit()
 
