@@ -147,12 +147,14 @@ class EventProcessor:
             started = time.perf_counter()
             budget, size = (BUDGET, CHUNK) if self._receiving() else (QUIET_BUDGET, QUIET_CHUNK)
             looked_at = 0
-            while looked_at < min(len(ids), BATCH) and (
-                looked_at == 0 or time.perf_counter() - started < budget
-            ):
-                # A chunk at a time, its orders, sellers and accounts read together; past the
-                # first CHUNK events the budget is checked before each event (the rest of a
-                # chunk waits for the next batch).
+
+            def spent() -> bool:
+                """CHUNK events are looked at whatever the budget; then until it is spent."""
+                return looked_at >= CHUNK and time.perf_counter() - started >= budget
+
+            while looked_at < min(len(ids), BATCH) and not spent():
+                # A chunk at a time, its orders, sellers and accounts read together; the budget
+                # is checked before each event (the rest of a chunk waits for the next batch).
                 chunk = ids[looked_at : min(looked_at + size, BATCH)]
                 found = {
                     event.id: event
@@ -167,7 +169,7 @@ class EventProcessor:
                 }
                 await _prefetch(session, envelopes.values())
                 for event_id in chunk:
-                    if looked_at >= CHUNK and time.perf_counter() - started >= budget:
+                    if spent():
                         break
                     looked_at += 1
                     event = found.get(event_id)
