@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from telegram.error import InvalidToken, NetworkError
 
-from bot import logs
+from bot import logs, malloc
 from bot.domain.identifiers import valid_seller_id
 from bot.settings import Settings, SettingsError, load_settings
 from storage.revision import NotMigrated
@@ -64,6 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
         logs.configure(settings.log_level, _secrets(settings))
         if args.command == "run":
+            malloc.limit_arenas()  # before the first thread: see bot.malloc
             return run_loop(_run(settings))
         if args.command == "db":
             return run_loop(_upgrade(settings))
