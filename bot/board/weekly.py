@@ -28,6 +28,7 @@ from bot.board.card import CARD_KIND, Card, card_for, draw
 from bot.board.performance import weeks_ending
 from bot.board.performance_page import duration, percent
 from bot.delivery.notify import SellerDefaults, recipient_for
+from bot.delivery.outbox_claims import SUMMARY
 from bot.delivery.telegram_outbox import LoadAttachment, LoadedAttachment, enqueue
 from bot.domain.board import Week, week_bounds, week_start
 from bot.i18n import translator
@@ -150,6 +151,7 @@ class WeeklyCards:
                         "filename": f"week-{first.isoformat()}.png",
                         "as": "photo",
                     },
+                    coalesce=(SUMMARY, {}),
                 )
             await session.commit()
         return True

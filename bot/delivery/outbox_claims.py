@@ -11,7 +11,10 @@ Right before the send, :func:`going_with` reads the head again: a process that w
 while its claim was taken over finds it gone and sends nothing. Once a head's turn has come,
 the messages of the same kind waiting right behind it (sales, for one message listing them
 all; a buyer's texts about the same order) go with it: everything that queued up while the
-chat waited.
+chat waited. They may pass a summary of the shop waiting among them (the daily digest, the weekly
+card, queued with the kind :data:`SUMMARY`), which then goes next: a summary says nothing that
+must come before a sale, while a burst of sales with a digest amid them would otherwise take a
+message more for every seller.
 """
 
 from __future__ import annotations
@@ -28,6 +31,9 @@ from storage.models import TelegramOutbox
 
 #: at most this many waiting messages are looked at to go out with a head
 MAX_FOLLOWERS = 100
+#: the kind of a summary of the shop (the daily digest, the weekly card): never combined, and
+#: what waits behind one in its chat may go out with a head before it
+SUMMARY = "summary"
 
 
 def _now() -> datetime:
@@ -85,7 +91,7 @@ async def going_with(
 ) -> list[Follower] | None:
     """The head's claim read again right before its send: None when it is no longer this
     owner's (taken over, or sent by the one that took it over); else the due messages of its
-    kind queued right behind it in its chat, in order, to go out with it.
+    kind queued right behind it in its chat (past any summary), in order, to go out with it.
 
     The followers are read, not claimed: only the head of a chat's queue is ever claimed, so
     while this process holds the head no other process sends anything of that chat; they are
@@ -108,7 +114,7 @@ async def going_with(
             *_unsettled(),  # type: ignore[arg-type]
         )
         .order_by(TelegramOutbox.id)
-        .limit(1 if head.coalesce_kind is None else MAX_FOLLOWERS + 1)
+        .limit(1 if head.coalesce_kind in (None, SUMMARY) else MAX_FOLLOWERS + 1)
     )
     async with db.snapshot() as session:
         rows = (await session.execute(query)).all()
@@ -116,7 +122,9 @@ async def going_with(
         return None
     run = []
     for row_id, _, kind, due, said in rows[1:]:
+        if kind == SUMMARY != head.coalesce_kind:
+            continue  # passed: the summary goes next
         if kind != head.coalesce_kind or due > now or not isinstance(said, dict):
-            break  # order is kept: nothing jumps over a message of another kind
+            break  # order is kept: nothing else is passed
         run.append(Follower(row_id, said))
     return run

@@ -6,7 +6,8 @@ of those sellers' digest lists, read seller by seller and rendered and queued 10
 time, with the domain's :func:`stall_reasons` on just those rows for the wording. Each seller's
 digest is claimed by inserting its (seller, local date) record in the same transaction as the
 messages; a record that already exists means another sweep or process sent it, so nothing goes
-twice.
+twice. A seller with new sales still waiting to go out to a chat gets the digest from a later
+sweep, after them: it lists orders, and never arrives ahead of their own sale notices.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from bot.delivery.notify import Recipient, SellerDefaults, message_params
+from bot.delivery.notify import SALE_NOTICE, Recipient, SellerDefaults, message_params
+from bot.delivery.outbox_claims import SUMMARY
 from bot.delivery.telegram_outbox import enqueue_many, outbox_row
 from bot.domain.deadlines import (
     DEFAULT_THRESHOLDS,
@@ -36,7 +38,7 @@ from bot.domain.quiet_hours import DEFAULT_END, DEFAULT_START, QuietHours
 from bot.i18n import pick_locale
 from bot.reminders.digest import MAX_LISTED, RenderDigest, Stalled
 from storage.database import Database
-from storage.models import DigestRecord, Seller, TelegramAccount
+from storage.models import DigestRecord, Seller, TelegramAccount, TelegramOutbox
 from storage.stalled import most_urgent
 
 log = logging.getLogger(__name__)
@@ -85,7 +87,8 @@ class Reminders:
         self._clock = clock
 
     async def sweep(self, now: datetime | None = None, *, force: bool = False) -> int:
-        """Queue today's digest for every due seller with stalled orders; returns how many."""
+        """Queue today's digest for every due seller with stalled orders (except, unless
+        ``force``, those whose new sales are still going out); returns how many."""
         now = now or self._clock()
         groups = await self._due_groups(now, force)
         if not groups:
@@ -93,7 +96,9 @@ class Reminders:
         sent = 0
         async with contextlib.aclosing(self._stalled(now, groups)) as batches:
             async for stalled in batches:
-                sent += await self._queue(await self._render(now, list(stalled), stalled))
+                sellers = list(stalled) if force else await self._not_busy(list(stalled))
+                if sellers:
+                    sent += await self._queue(await self._render(now, sellers, stalled))
         log.info("stalled-orders digest queued for %d sellers", sent)
         if sent:
             self._on_queued()
@@ -206,6 +211,32 @@ class Reminders:
         )
         return most_urgent(due_sellers, now, self._thresholds, MAX_LISTED)
 
+    async def _not_busy(self, seller_ids: list[str]) -> list[str]:
+        """Those of the sellers none of whose chats has a new sale waiting to go out. A
+        digest lists orders, so it never arrives ahead of their own sale notices (in a flash
+        sale, say, it would also cost every seller a message more): the others get theirs
+        from a later sweep, once those are out."""
+        async with self._db.snapshot() as session:
+            busy = set(
+                await session.scalars(
+                    select(TelegramAccount.seller_id)
+                    .where(
+                        TelegramAccount.seller_id.in_(seller_ids),
+                        TelegramAccount.active.is_(True),
+                        exists().where(
+                            TelegramOutbox.chat_id == TelegramAccount.chat_id,
+                            TelegramOutbox.sent_at.is_(None),
+                            TelegramOutbox.failed_at.is_(None),
+                            TelegramOutbox.coalesce_kind == SALE_NOTICE,
+                        ),
+                    )
+                    .distinct()
+                )
+            )
+        if busy:
+            log.info("digest of %d sellers waits for their new sales to go out", len(busy))
+        return [seller_id for seller_id in seller_ids if seller_id not in busy]
+
     async def _render(
         self, now: datetime, seller_ids: list[str], stalled: dict[str, Stalled]
     ) -> _Batch:
@@ -251,7 +282,11 @@ class Reminders:
             params = {**message_params(chat_id, text, None), "reply_markup": markup}
             batch.messages.setdefault(seller_id, []).append(
                 outbox_row(
-                    chat_id, "sendMessage", params, dedupe_key=f"digest:{seller_id}:{day}:{chat_id}"
+                    chat_id,
+                    "sendMessage",
+                    params,
+                    dedupe_key=f"digest:{seller_id}:{day}:{chat_id}",
+                    coalesce=(SUMMARY, {}),
                 )
             )
         return batch

@@ -89,7 +89,8 @@ class TelegramOutbox(Base):
     created_at: Mapped[datetime]
     #: the process sending it now (an :class:`Owner`); None while it waits
     claimed_by: Mapped[str | None] = mapped_column(String(128))
-    #: waiting messages of the same kind for one chat may go out as one ("sale", "buyer:…")
+    #: waiting messages of the same kind for one chat may go out as one ("sale", "buyer:…");
+    #: a "summary" (digest, weekly card) is never combined, and what waits behind it may pass it
     coalesce_kind: Mapped[str | None] = mapped_column(String(32))
 
 

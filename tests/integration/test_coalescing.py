@@ -11,6 +11,7 @@ from sqlalchemy import select
 from telegram import Bot
 
 from bot.delivery.notify import SALE_NOTICE, sale_summary
+from bot.delivery.outbox_claims import SUMMARY
 from bot.delivery.rate_limit import ChatRateLimiter
 from bot.delivery.telegram_outbox import TelegramSender, enqueue
 from bot.presentation import coalesced
@@ -103,6 +104,52 @@ async def test_another_message_between_sales_keeps_its_place(
     texts = [m.text or "" for m in telegram.events(CHAT)]
     assert [named(t) for t in texts] == [["100400", "100401"], [], ["100402", "100403"]]
     assert texts[1] == "The buyer wrote"
+
+
+async def test_sales_pass_a_waiting_summary_which_goes_next(
+    db: Database, telegram: TelegramStub, sender: TelegramSender
+) -> None:
+    """A digest queued amid a burst of sales: the sales go out as one message, the digest
+    after it, nothing twice."""
+    await queue_sales(db, ["100500", "100501"])
+    async with db.transaction() as session:
+        enqueue(
+            session,
+            CHAT,
+            "sendMessage",
+            {"chat_id": CHAT, "text": "Orders waiting for you today: 2"},
+            dedupe_key="digest:s:2026-12-04:4242",
+            coalesce=(SUMMARY, {}),
+        )
+        await session.commit()
+    await queue_sales(db, ["100502", "100503"])
+    await sender.drain(timeout=10)
+    texts = [m.text or "" for m in telegram.events(CHAT)]
+    assert [named(t) for t in texts] == [["100500", "100501", "100502", "100503"], []]
+    assert texts[1] == "Orders waiting for you today: 2"
+    async with db.snapshot() as session:
+        rows = (await session.scalars(select(TelegramOutbox))).all()
+    assert all(row.sent_at is not None for row in rows)
+
+
+async def test_a_summary_at_the_head_goes_alone_and_the_sales_after_it(
+    db: Database, telegram: TelegramStub, sender: TelegramSender
+) -> None:
+    async with db.transaction() as session:
+        for text in ("Orders waiting for you today: 1", "Your week in numbers"):
+            enqueue(
+                session,
+                CHAT,
+                "sendMessage",
+                {"chat_id": CHAT, "text": text},
+                coalesce=(SUMMARY, {}),
+            )
+        await session.commit()
+    await queue_sales(db, ["100600", "100601"])
+    await sender.drain(timeout=10)
+    texts = [m.text or "" for m in telegram.events(CHAT)]
+    assert texts[:2] == ["Orders waiting for you today: 1", "Your week in numbers"]
+    assert [named(t) for t in texts[2:]] == [["100600", "100601"]]
 
 
 async def test_more_sales_than_one_message_holds_go_out_in_several_none_twice(

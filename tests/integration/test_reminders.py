@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from bot.delivery.notify import SellerDefaults
+from bot.delivery.notify import SALE_NOTICE, SellerDefaults, sale_summary
+from bot.delivery.telegram_outbox import enqueue
 from bot.presentation.digest import render_digest
 from bot.reminders.sweep import Reminders
 from bot.team.linking import Linker
@@ -100,6 +101,44 @@ async def test_a_second_sweep_the_same_local_day_sends_nothing(db: Database) -> 
     assert await reminders.sweep(MORNING + timedelta(hours=3)) == 0
     assert await reminders.sweep(MORNING, force=True) == 0
     assert len(await digests(db)) == 1
+
+
+async def waiting_sale(db: Database, chat_id: int) -> int:
+    """A new sale's notification queued for the chat, not sent yet; returns its row id."""
+    async with db.transaction() as session:
+        row = enqueue(
+            session,
+            chat_id,
+            "sendMessage",
+            {"chat_id": chat_id, "text": "New sale: order 100777"},
+            dedupe_key=f"sale:ord-new:{chat_id}",
+            coalesce=(SALE_NOTICE, sale_summary("100777", "10.00", "EUR", None)),
+        )
+        await session.commit()
+        return row.id
+
+
+async def test_the_digest_waits_until_the_new_sales_waiting_for_the_chat_are_out(
+    db: Database,
+) -> None:
+    await seller_with_order(db, "s1", ship_by=MORNING - timedelta(hours=5))
+    row_id = await waiting_sale(db, chat_id=1)
+    reminders = sweeper(db)
+    assert await reminders.sweep(MORNING) == 0  # a flash sale is going out: later
+    assert await digests(db) == []
+    async with db.transaction() as session:
+        row = await session.get(TelegramOutbox, row_id)
+        assert row is not None
+        row.sent_at = MORNING
+        await session.commit()
+    assert await reminders.sweep(MORNING + timedelta(minutes=5)) == 1
+    assert len(await digests(db)) == 1
+
+
+async def test_an_operators_run_sends_the_digest_even_with_sales_waiting(db: Database) -> None:
+    await seller_with_order(db, "s1", ship_by=MORNING - timedelta(hours=5))
+    await waiting_sale(db, chat_id=1)
+    assert await sweeper(db).sweep(MORNING, force=True) == 1
 
 
 async def test_the_next_local_day_brings_a_new_digest(db: Database) -> None:
