@@ -8,7 +8,7 @@ message looks like is not decided here: the caller passes a :data:`Render` (buil
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -34,8 +34,9 @@ class Recipient:
     role: str = "owner"
 
 
-#: a message as Telegram shows it: HTML text and, perhaps, inline buttons
-Message = tuple[str, InlineKeyboardMarkup | None]
+#: a message as Telegram shows it: HTML text and, perhaps, inline buttons (as Telegram's
+#: objects, or already as the Bot API's JSON)
+Message = tuple[str, InlineKeyboardMarkup | Mapping[str, Any] | None]
 Render = Callable[[Recipient], Message]
 
 
@@ -62,7 +63,7 @@ def recipient_for(
 
 
 def message_params(
-    chat_id: int, text: str, markup: InlineKeyboardMarkup | None
+    chat_id: int, text: str, markup: InlineKeyboardMarkup | Mapping[str, Any] | None
 ) -> dict[str, object]:
     params: dict[str, object] = {
         "chat_id": chat_id,
@@ -70,8 +71,10 @@ def message_params(
         "parse_mode": "HTML",
         "link_preview_options": {"is_disabled": True},
     }
-    if markup is not None:
+    if isinstance(markup, InlineKeyboardMarkup):
         params["reply_markup"] = markup.to_dict()
+    elif markup is not None:
+        params["reply_markup"] = dict(markup)
     return params
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, MenuButtonWebApp, WebAppInfo
 
 from bot.domain.lifecycle import Status, allowed_next
@@ -42,16 +44,23 @@ def status_buttons(number: str, current: Status) -> list[InlineKeyboardButton]:
     return [_order_button(s.value, _STATUS_ACTIONS[s], number) for s in allowed_next(current)]
 
 
-def sale(number: str, _: Gettext, current: Status = Status.PROCESSED) -> InlineKeyboardMarkup:
+def sale(number: str, _: Gettext, current: Status = Status.PROCESSED) -> dict[str, Any]:
     """The buttons under a new sale: start preparing (or, when it is already PROCESSING, ship
-    it), or look at the order."""
+    it), or look at the order. As the Bot API's JSON, made without Telegram's objects: it goes
+    under every sale a flash sale queues, into the outbox as it is, and building the objects to
+    turn them into JSON took a tenth of processing such an event."""
     first = Status.SHIPPED if current is Status.PROCESSING else Status.PROCESSING
-    return _markup(
-        [
-            [_order_button(first.value, _STATUS_ACTIONS[first], number)],
-            [_order_button(_("Details"), Action.DETAILS, number)],
+    rows = [
+        [(first.value, OrderCallback(_STATUS_ACTIONS[first], number).encode())],
+        [(_("Details"), OrderCallback(Action.DETAILS, number).encode())],
+    ]
+    # Without a button the bot could not read back, as in _markup.
+    kept = [[(text, data) for text, data in row if understood(data)] for row in rows]
+    return {
+        "inline_keyboard": [
+            [{"text": text, "callback_data": data} for text, data in row] for row in kept if row
         ]
-    )
+    }
 
 
 def order_actions(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from telegram import InlineKeyboardMarkup
+
 from bot.domain.lifecycle import Status
 from bot.domain.tracking import TrackingNumber
 from bot.i18n import translator
@@ -43,10 +45,19 @@ def test_every_order_is_a_button_and_ship_next_comes_first_when_some_are_process
 
 
 def test_a_sale_already_processing_offers_shipped() -> None:
-    first = keyboards.sale("100234", _, Status.PROCESSING).inline_keyboard[0][0]
-    assert (first.text, first.callback_data) == ("SHIPPED", "o:shipped:100234")
-    fresh = keyboards.sale("100234", _).inline_keyboard[0][0]
-    assert fresh.text == "PROCESSING"
+    first = keyboards.sale("100234", _, Status.PROCESSING)["inline_keyboard"][0][0]
+    assert first == {"text": "SHIPPED", "callback_data": "o:shipped:100234"}
+    fresh = keyboards.sale("100234", _)["inline_keyboard"]
+    assert fresh == [
+        [{"text": "PROCESSING", "callback_data": "o:processing:100234"}],
+        [{"text": "Details", "callback_data": "o:details:100234"}],
+    ]
+
+
+def test_the_sale_buttons_are_the_bot_apis_json_and_leave_out_what_the_bot_cannot_read() -> None:
+    plain = keyboards.sale("100234", _)
+    assert InlineKeyboardMarkup.de_json(plain, None).to_dict() == plain  # Telegram's shape
+    assert keyboards.sale("9" * 70, _) == {"inline_keyboard": []}  # beyond what buttons carry
 
 
 def test_after_a_change_the_next_step_is_one_button() -> None:
