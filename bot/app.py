@@ -70,7 +70,7 @@ log = logging.getLogger(__name__)
 
 #: seconds a batch of stored events waits at most while webhooks keep arriving. A burst is
 #: stored and answered first (its writes go ahead of the processor's on SQLite, and a batch is
-#: some 15 ms of work); the processor keeps up with it in the gaps, since every
+#: some 8 ms of work); the processor keeps up with it in the gaps, since every
 #: sale must reach its seller's phone within seconds of the burst
 PROCESSING_PATIENCE = 0.1
 #: stored events waiting to be processed from which the bot counts as behind

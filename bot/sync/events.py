@@ -40,13 +40,16 @@ MAX_BACKOFF = timedelta(minutes=10)
 #: enough, while webhooks are arriving, that one arriving meanwhile (stored first on SQLite)
 #: never waits long for it; longer when none is, so fewer commits share the work
 BATCH = 200
-BUDGET = 0.015
+BUDGET = 0.008
 QUIET_BUDGET = 0.1
 #: events read at a time inside a batch, while webhooks are arriving and when none is (a chunk
 #: read at once costs less per event: bench.flash_sale's events, 470-545/s in chunks of 16,
 #: 650-790/s in chunks of 64, processed alone); a transaction settles CHUNK events at least,
-#: whatever the budget (the clock runs on while webhooks are answered in between)
-CHUNK = 16
+#: whatever the budget (the clock runs on while webhooks are answered in between). With the
+#: CPU shared (two busy loops beside bench.ingestion), chunks of 8 and 8 ms held webhook
+#: answers at p99 63-102 ms and 1,200-2,300 events/s, where 16 and 15 ms gave 99-278 ms and
+#: 960-1,420/s; bench.flash_sale's processing rate was the same.
+CHUNK = 8
 QUIET_CHUNK = 64
 #: the advisory lock (namespace, 0) that one process holds while it processes events;
 #: the processes' liveness locks use the same namespace with other numbers
