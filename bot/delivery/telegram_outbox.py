@@ -8,8 +8,9 @@ queued. A crash between sending and recording may repeat that one message; none 
 
 Messages queued with a ``coalesce`` kind (sales; texts from a buyer about one order) that are
 waiting together for one chat go out as one message, rendered by the ``combine`` function the
-composition root hands in. Summaries (kind :data:`SUMMARY`: the daily digest, the weekly card)
-are never combined, and such a message may go out before one that waits amid its parts.
+composition root hands in. A summary (kind :data:`SUMMARY`: the daily digest, the weekly card)
+is never combined, and such a message also carries its kind's messages queued after a waiting
+summary, which then goes next.
 """
 
 from __future__ import annotations
