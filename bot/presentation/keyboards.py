@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, MenuButtonWebApp, WebAppInfo
 
@@ -18,6 +19,9 @@ from bot.presentation.callback_data import (
 )
 from bot.team.roles import Permission, Role, allows, permission_for
 
+#: a button, as Telegram's object or as (text, callback data)
+B = TypeVar("B")
+
 _STATUS_ACTIONS = {
     Status.PROCESSING: Action.PROCESSING,
     Status.SHIPPED: Action.SHIPPED,
@@ -30,14 +34,22 @@ def _order_button(text: str, action: Action, number: str) -> InlineKeyboardButto
     return InlineKeyboardButton(text, callback_data=OrderCallback(action, number).encode())
 
 
+def _readable(rows: list[list[B]], data: Callable[[B], object]) -> list[list[B]]:
+    """The rows without buttons the bot could not read back (and without rows left empty): an
+    order number outside the shape buttons carry would make data Telegram refuses (over 64
+    bytes) or the bot ignores. ``data``: a button's callback data, when it has any."""
+
+    def readable(button: B) -> bool:
+        carried = data(button)
+        return not isinstance(carried, str) or understood(carried)
+
+    kept = [[b for b in row if readable(b)] for row in rows]
+    return [row for row in kept if row]
+
+
 def _markup(rows: list[list[InlineKeyboardButton]]) -> InlineKeyboardMarkup:
-    """The keyboard without buttons the bot could not read back: an order number outside the
-    shape buttons carry would make data Telegram refuses (over 64 bytes) or the bot ignores."""
-    kept = [
-        [b for b in row if not isinstance(b.callback_data, str) or understood(b.callback_data)]
-        for row in rows
-    ]
-    return InlineKeyboardMarkup([row for row in kept if row])
+    """The keyboard without buttons the bot could not read back (:func:`_readable`)."""
+    return InlineKeyboardMarkup(_readable(rows, lambda b: b.callback_data))
 
 
 def status_buttons(number: str, current: Status) -> list[InlineKeyboardButton]:
@@ -54,11 +66,10 @@ def sale(number: str, _: Gettext, current: Status = Status.PROCESSED) -> dict[st
         [(first.value, OrderCallback(_STATUS_ACTIONS[first], number).encode())],
         [(_("Details"), OrderCallback(Action.DETAILS, number).encode())],
     ]
-    # Without a button the bot could not read back, as in _markup.
-    kept = [[(text, data) for text, data in row if understood(data)] for row in rows]
     return {
         "inline_keyboard": [
-            [{"text": text, "callback_data": data} for text, data in row] for row in kept if row
+            [{"text": text, "callback_data": data} for text, data in row]
+            for row in _readable(rows, lambda button: button[1])
         ]
     }
 
